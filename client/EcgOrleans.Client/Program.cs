@@ -1,0 +1,10 @@
+using EcgOrleans.Client.Commands;
+using Spectre.Console.Cli;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("ecg");
+    config.AddCommand<BeatsCommand>("beats").WithDescription("Beat counts per AAMI class, per record and in total.");
+});
+return await app.RunAsync(args);
