@@ -51,7 +51,7 @@ public sealed class SlidingMedian
         for (var i = 0; i < _half; i++)
         {
             Enter(_last);
-            output.Add(_sorted[_half]);
+            if (_count == _sorted.Length) output.Add(_sorted[_half]); // a stream shorter than h fills the window late
         }
     }
 
