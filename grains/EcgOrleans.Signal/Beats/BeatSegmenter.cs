@@ -13,7 +13,7 @@ public readonly record struct BeatMark(long Sample, AamiClass? Reference = null,
 /// the record's first and last beats included (their windows are padded with the edge values).
 /// Memory stays bounded: only the samples the pending beats still need are kept.
 /// </summary>
-public sealed class BeatSegmenter
+public sealed partial class BeatSegmenter
 {
     /// <summary>Longest RR interval taken at face value; longer pauses count as this long (and bound memory).</summary>
     public const double MaxRrSeconds = 10;
@@ -42,14 +42,20 @@ public sealed class BeatSegmenter
     private bool _completed;
 
     public BeatSegmenter(string record, double samplingFrequency, BeatRepresentation representation)
+        : this(record, samplingFrequency, representation, new BaselineRemover(ValidFrequency(samplingFrequency)))
     {
-        if (!(samplingFrequency > 0) || !double.IsFinite(samplingFrequency))
-            throw new ArgumentOutOfRangeException(nameof(samplingFrequency), samplingFrequency, "must be a positive frequency");
+    }
+
+    private BeatSegmenter(string record, double samplingFrequency, BeatRepresentation representation, BaselineRemover baseline)
+    {
         Record = record;
         SamplingFrequency = samplingFrequency;
         Representation = representation;
-        _baseline = new BaselineRemover(samplingFrequency);
+        _baseline = baseline;
     }
+
+    private static double ValidFrequency(double fs) =>
+        fs > 0 && double.IsFinite(fs) ? fs : throw new ArgumentOutOfRangeException("samplingFrequency", fs, "must be a positive frequency");
 
     public string Record { get; }
 

@@ -25,6 +25,12 @@ public sealed class BaselineRemover
         _long = new SlidingMedian(HalfWidth(0.6, samplingFrequency));
     }
 
+    private BaselineRemover(SlidingMedian shortMedian, SlidingMedian longMedian)
+    {
+        _short = shortMedian;
+        _long = longMedian;
+    }
+
     /// <summary>Samples between a sample entering and its filtered value coming out.</summary>
     public int Lag => _short.Lag + _long.Lag;
 
@@ -68,4 +74,26 @@ public sealed class BaselineRemover
     }
 
     private static int HalfWidth(double seconds, double fs) => Math.Max(1, (int)Math.Round(seconds * fs) / 2);
+
+    internal void Save(BinaryWriter writer)
+    {
+        _short.Save(writer);
+        _long.Save(writer);
+        writer.Write(_lastValid);
+        writer.Write(_seenValid);
+        writer.Write(_delayed.Count);
+        foreach (var v in _delayed) writer.Write(v);
+    }
+
+    internal static BaselineRemover Load(BinaryReader reader)
+    {
+        var remover = new BaselineRemover(SlidingMedian.Load(reader), SlidingMedian.Load(reader))
+        {
+            _lastValid = reader.ReadSingle(),
+            _seenValid = reader.ReadBoolean(),
+        };
+        var delayed = StateFormat.Count(reader.ReadInt32(), remover.Lag + 1);
+        for (var i = 0; i < delayed; i++) remover._delayed.Enqueue(reader.ReadSingle());
+        return remover;
+    }
 }

@@ -97,4 +97,27 @@ public sealed class SlidingMedian
         }
         return lo;
     }
+
+    internal void Save(BinaryWriter writer)
+    {
+        writer.Write(_half);
+        writer.Write(_ringHead);
+        writer.Write(_count);
+        writer.Write(_started);
+        writer.Write(_last);
+        foreach (var v in _sorted) writer.Write(v);
+        foreach (var v in _ring) writer.Write(v);
+    }
+
+    internal static SlidingMedian Load(BinaryReader reader)
+    {
+        var median = new SlidingMedian(StateFormat.Count(reader.ReadInt32(), 1 << 20));
+        median._ringHead = StateFormat.Count(reader.ReadInt32(), median._ring.Length - 1);
+        median._count = StateFormat.Count(reader.ReadInt32(), median._sorted.Length);
+        median._started = reader.ReadBoolean();
+        median._last = reader.ReadSingle();
+        for (var i = 0; i < median._sorted.Length; i++) median._sorted[i] = reader.ReadSingle();
+        for (var i = 0; i < median._ring.Length; i++) median._ring[i] = reader.ReadSingle();
+        return median;
+    }
 }

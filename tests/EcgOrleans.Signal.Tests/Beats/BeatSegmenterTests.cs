@@ -184,4 +184,41 @@ public sealed class BeatSegmenterTests
 
         Assert.Equal([1f, 1f, 1f, (float)BeatSegmenter.DefaultRrSeconds], beat.Rhythm);
     }
+
+    [Property(MaxTest = 10)]
+    public Property Resuming_from_a_snapshot_gives_the_uninterrupted_beats(PositiveInt seed, bool kachuee)
+    {
+        var (samples, marks) = Minute();
+        var representation = kachuee ? BeatRepresentation.Kachuee : BeatRepresentation.Window;
+        var whole = Chunked(samples, marks, representation, () => int.MaxValue);
+
+        var random = new Random(seed.Get);
+        var segmenter = new BeatSegmenter("208", 360, representation);
+        var beats = new List<Beat>();
+        int at = 0, mark = 0;
+        while (at < samples.Length)
+        {
+            var n = Math.Min(samples.Length - at, random.Next(1, 4000));
+            var end = mark;
+            while (end < marks.Length && marks[end].Sample < at + n) end++;
+            beats.AddRange(segmenter.Push(samples.AsSpan(at, n), marks.AsSpan(mark, end - mark)));
+            at += n;
+            mark = end;
+            if (random.Next(3) == 0) segmenter = BeatSegmenter.Restore(segmenter.Snapshot());
+        }
+        beats.AddRange(segmenter.Complete());
+        return Same(whole, beats).ToProperty();
+    }
+
+    [Fact]
+    public void A_corrupt_snapshot_is_refused()
+    {
+        var segmenter = new BeatSegmenter("r", 360, BeatRepresentation.Window);
+        segmenter.Push(new float[2000], [new BeatMark(500)]);
+        var snapshot = segmenter.Snapshot();
+
+        Assert.Throws<InvalidDataException>(() => BeatSegmenter.Restore(snapshot[..(snapshot.Length / 2)]));
+        Assert.Throws<InvalidDataException>(() => BeatSegmenter.Restore([1, 2, 3, 4, 5]));
+        Assert.Equal(snapshot, BeatSegmenter.Restore(snapshot).Snapshot());
+    }
 }
