@@ -84,7 +84,7 @@ public static class DeletionTest
     {
         var widths = tensor(fractions.Zip(fractions.Skip(1), (a, b) => b - a).ToArray(), dtype: curves.dtype).unsqueeze(1);
         var heights = (curves.narrow(0, 0, fractions.Length - 1) + curves.narrow(0, 1, fractions.Length - 1)) / 2;
-        return (widths * heights).sum(0);
+        return (widths * heights).sum([0]);
     }
 
     /// <summary>Target probability [points, B] after removing the inputs ranked below each point's count.</summary>

@@ -88,8 +88,8 @@ public sealed class IntegratedGradients : ISaliencyMethod
             var w = (Baseline + alpha.view(count, 1, 1, 1) * deltaW.unsqueeze(0)).reshape(count * batch, 1, length);
             var r = (Baseline + alpha.view(count, 1, 1) * deltaR.unsqueeze(0)).reshape(count * batch, features);
             var (_, _, gw, gr) = InputGradients.Of(model, w, r, _ => target.repeat(count));
-            sumW += (weight.view(count, 1, 1, 1) * gw.reshape(count, batch, 1, length)).sum(0);
-            sumR += (weight.view(count, 1, 1) * gr.reshape(count, batch, features)).sum(0);
+            sumW += (weight.view(count, 1, 1, 1) * gw.reshape(count, batch, 1, length)).sum([0]);
+            sumR += (weight.view(count, 1, 1) * gr.reshape(count, batch, features)).sum([0]);
         }
         return new SaliencyResult(logits, target, SaliencyMaps.Concatenate(deltaW * sumW, deltaR * sumR));
     }

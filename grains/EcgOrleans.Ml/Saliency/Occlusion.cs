@@ -67,7 +67,8 @@ public sealed class Occlusion : ISaliencyMethod
             var w = (waveform.unsqueeze(0) * (1 - mask) + Baseline * mask).reshape(copy.Count * batch, 1, length);
             return (w, rhythm.repeat(copy.Count, 1));
         });
-        var coverage = waveMask.sum(0);
+        // Not sum(0): a literal 0 converts to ScalarType and would pick the whole-tensor sum overload.
+        var coverage = waveMask.sum([0]);
         var waveAttribution = waveDrops.t().matmul(waveMask) / coverage;
 
         // Rhythm copies: copy i occludes feature i.

@@ -56,8 +56,8 @@ public sealed class SmoothGrad : ISaliencyMethod
             var w = (waveform.unsqueeze(0) + noiseW.narrow(0, start, count)).reshape(count * batch, 1, length);
             var r = (rhythm.unsqueeze(0) + noiseR.narrow(0, start, count)).reshape(count * batch, rhythm.shape[1]);
             var (_, _, gw, gr) = InputGradients.Of(model, w, r, _ => target.repeat(count));
-            sumW += gw.reshape(count, batch, 1, length).sum(0);
-            sumR += gr.reshape(count, batch, rhythm.shape[1]).sum(0);
+            sumW += gw.reshape(count, batch, 1, length).sum([0]);
+            sumR += gr.reshape(count, batch, rhythm.shape[1]).sum([0]);
         }
         return new SaliencyResult(logits, target, SaliencyMaps.Concatenate(sumW / Samples, sumR / Samples));
     }
