@@ -31,7 +31,7 @@ public interface IRecordGrain : IGrainWithStringKey
 [Alias("ecg.IModelGrain")]
 public interface IModelGrain : IGrainWithStringKey
 {
-    Task<ScoredBatch> Score(BeatBatch batch, string method, string target);
+    Task<BatchScores> Score(BeatBatch batch, string method, string target);
 }
 
 /// <summary>The checkpoints the cluster knows, keyed "default".</summary>

@@ -95,15 +95,16 @@ public sealed record BeatBatch(
 [GenerateSerializer, Immutable, Alias("ecg.PartialMap")]
 public sealed record PartialMap(
     [property: Id(0)] string Key,
-    [property: Id(1)] long Count,
-    [property: Id(2)] double[] SaliencyMean,
-    [property: Id(3)] double[] SaliencyM2,
-    [property: Id(4)] double[] BeatMean,
-    [property: Id(5)] double[] BeatM2);
+    [property: Id(1)] int WaveformLength,
+    [property: Id(2)] long Count,
+    [property: Id(3)] double[] SaliencyMean,
+    [property: Id(4)] double[] SaliencyM2,
+    [property: Id(5)] double[] BeatMean,
+    [property: Id(6)] double[] BeatM2);
 
 /// <summary>A model's answer for a batch: probabilities (B × 5), predicted classes, and the partial class maps of the batch.</summary>
-[GenerateSerializer, Immutable, Alias("ecg.ScoredBatch")]
-public sealed record ScoredBatch(
+[GenerateSerializer, Immutable, Alias("ecg.BatchScores")]
+public sealed record BatchScores(
     [property: Id(0)] float[] Probabilities,
     [property: Id(1)] byte[] Predicted,
     [property: Id(2)] IReadOnlyList<PartialMap> Partials);
