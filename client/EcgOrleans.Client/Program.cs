@@ -14,5 +14,6 @@ app.Configure(config =>
         return 1;
     });
     config.AddCommand<BeatsCommand>("beats").WithDescription("Beat counts per AAMI class, per record and in total.");
+    config.AddCommand<IngestCommand>("ingest").WithDescription("Stream records into a run: beats are scored and merged into its class maps.");
 });
 return await app.RunAsync(args);

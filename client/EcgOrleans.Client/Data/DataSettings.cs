@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using EcgOrleans.Signal.Beats;
 using EcgOrleans.Signal.Sources;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -42,10 +41,7 @@ internal class DataSettings : CommandSettings
             AnsiConsole.MarkupLine(NoDataHelp);
             return null;
         }
-        IReadOnlyList<string>? records = Records is not null
-            ? [.. Records.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
-            : Split is not null ? DatasetSplits.Named(Split) : null;
-        return new WfdbDirectorySource(Data, records);
+        return RecordSelection.Open(Data, Records, Split);
     }
 
     public const string NoDataHelp =

@@ -75,13 +75,21 @@ public static class Checkpoint
         return complete;
     }
 
-    /// <summary>Reads only the metadata (the hash is not checked: use <see cref="Load"/> for that).</summary>
-    public static CheckpointMetadata ReadMetadata(string path) => Read(path, verifyWeights: false).Metadata;
+    /// <summary>Reads only the metadata (the hash is not checked: use <see cref="Load(string)"/> for that).</summary>
+    public static CheckpointMetadata ReadMetadata(string path) => Parse(path, ReadFile(path), verifyWeights: false).Metadata;
 
     /// <summary>Reads, verifies and rebuilds the model (in eval mode). Throws <see cref="CheckpointException"/> for any unusable file.</summary>
-    public static LoadedCheckpoint Load(string path)
+    public static LoadedCheckpoint Load(string path) => Load(ReadFile(path), path);
+
+    /// <summary>
+    /// The same for a checkpoint held in memory (an upload, a model registry's copy); <paramref name="source"/>
+    /// names it in errors.
+    /// </summary>
+    public static LoadedCheckpoint Load(byte[] checkpoint, string source)
     {
-        var (metadata, weights) = Read(path, verifyWeights: true);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var path = source;
+        var (metadata, weights) = Parse(path, checkpoint, verifyWeights: true);
         BeatClassifier model;
         try
         {
@@ -109,17 +117,20 @@ public static class Checkpoint
         return new LoadedCheckpoint(model, metadata);
     }
 
-    private static (CheckpointMetadata Metadata, byte[] Weights) Read(string path, bool verifyWeights)
+    private static byte[] ReadFile(string path)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CheckpointException(path, $"cannot be read: {e.Message}", e);
         }
+    }
+
+    private static (CheckpointMetadata Metadata, byte[] Weights) Parse(string path, byte[] bytes, bool verifyWeights)
+    {
         var data = bytes.AsSpan();
         if (data.Length < Magic.Length && Magic.AsSpan().StartsWith(data))
             throw new CheckpointException(path, $"truncated: {data.Length} bytes, not even the {Magic.Length}-byte magic");

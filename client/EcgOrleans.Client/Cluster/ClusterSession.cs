@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Sockets;
+using EcgOrleans.Grains.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace EcgOrleans.Client.Cluster;
+
+/// <summary>A connection to the cluster for the life of one command: a client of a running silo, or an in-process silo.</summary>
+internal sealed class ClusterSession : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ClusterSession(IHost host, bool inProcess)
+    {
+        _host = host;
+        InProcess = inProcess;
+        Client = host.Services.GetRequiredService<IClusterClient>();
+    }
+
+    public IClusterClient Client { get; }
+
+    public IGrainFactory Grains => Client;
+
+    public bool InProcess { get; }
+
+    public static async Task<ClusterSession> StartAsync(ClusterSettings settings, CancellationToken cancellation, IDictionary<string, string?>? siloConfiguration = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Error);
+        if (settings.InProcess)
+        {
+            // Free ports, so an in-process silo never collides with a silo already running here.
+            var values = new Dictionary<string, string?>
+            {
+                ["Ecg:SiloPort"] = FreePort().ToString(),
+                ["Ecg:GatewayPort"] = FreePort().ToString(),
+                ["Ecg:ClusterId"] = settings.ClusterId,
+                ["Ecg:ServiceId"] = settings.ServiceId,
+            };
+            foreach (var (key, value) in siloConfiguration ?? new Dictionary<string, string?>()) values[key] = value;
+            builder.Configuration.AddInMemoryCollection(values);
+            builder.Configuration.AddEnvironmentVariables();
+            builder.UseOrleans(silo => silo.AddEcgOrleans(builder.Configuration));
+        }
+        else
+        {
+            var gateways = Gateways(settings.Gateway);
+            builder.UseOrleansClient(client =>
+            {
+                client.UseStaticClustering(gateways);
+                client.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = settings.ClusterId;
+                    o.ServiceId = settings.ServiceId;
+                });
+            });
+        }
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellation);
+        }
+        catch (Exception e) when (!settings.InProcess && e is not OperationCanceledException)
+        {
+            host.Dispose();
+            throw new InvalidOperationException(
+                $"cannot reach a silo at {settings.Gateway ?? "127.0.0.1:30000"} ({e.Message}); start one with `dotnet run --project silo/EcgOrleans.Silo` or pass --in-process", e);
+        }
+        return new ClusterSession(host, settings.InProcess);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _host.StopAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            _host.Dispose();
+        }
+    }
+
+    internal static IPEndPoint[] Gateways(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [new IPEndPoint(IPAddress.Loopback, 30000)];
+        return [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse)];
+
+        static IPEndPoint Parse(string endpoint)
+        {
+            var colon = endpoint.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(endpoint[(colon + 1)..], out var port) || port is <= 0 or > 65535)
+                throw new ArgumentException($"gateway '{endpoint}' is not host:port");
+            var host = endpoint[..colon];
+            var address = IPAddress.TryParse(host, out var ip) ? ip
+                : Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                  ?? throw new ArgumentException($"gateway host '{host}' does not resolve to an IPv4 address");
+            return new IPEndPoint(address, port);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,123 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using EcgOrleans.Abstractions;
+using EcgOrleans.Client.Cluster;
+using EcgOrleans.Client.Data;
+using EcgOrleans.Client.Ingestion;
+using EcgOrleans.Grains.Pipeline;
+using EcgOrleans.Signal.Beats;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace EcgOrleans.Client.Commands;
+
+internal sealed class IngestSettings : ClusterSettings
+{
+    [CommandOption("--data <DIR>")]
+    [Description("Folder of WFDB records (e.g. MIT-BIH).")]
+    public string? Data { get; init; }
+
+    [CommandOption("--records <LIST>")]
+    public string? Records { get; init; }
+
+    [CommandOption("--split <SPLIT>")]
+    [Description("MIT-BIH split: ds1, ds2, paced or all.")]
+    public string? Split { get; init; }
+
+    [CommandOption("--run <NAME>")]
+    [Description("Run to ingest into; created on first use.")]
+    public string? Run { get; init; }
+
+    [CommandOption("--model <MODEL>")]
+    [Description("Model name (its active version) or name@version.")]
+    public string Model { get; init; } = RunDefaults.Model;
+
+    [CommandOption("--method <METHOD>")]
+    [Description("Saliency method: vanilla, gradxinput, smoothgrad, ig, occlusion, gradcam.")]
+    public string Method { get; init; } = "vanilla";
+
+    [CommandOption("--target <TARGET>")]
+    [Description("Class each map explains: predicted or reference.")]
+    public string Target { get; init; } = "predicted";
+
+    [CommandOption("--parallel <N>")]
+    [Description("Records streamed at once.")]
+    public int Parallel { get; init; } = 4;
+
+    [CommandOption("--chunk-seconds <S>")]
+    public double ChunkSeconds { get; init; } = 30;
+
+    public override ValidationResult Validate()
+    {
+        if (Run is null) return ValidationResult.Error("--run is required");
+        if (Parallel is < 1 or > 256) return ValidationResult.Error("--parallel must be between 1 and 256");
+        if (!(ChunkSeconds is > 0 and <= 600)) return ValidationResult.Error("--chunk-seconds must be in (0, 600]");
+        return ValidationResult.Success();
+    }
+}
+
+internal static class RunDefaults
+{
+    public const string Model = "kachuee-window-ds1";
+}
+
+/// <summary><c>ecg ingest</c>: streams records into a run, several at once, with a progress bar.</summary>
+internal sealed class IngestCommand : AsyncCommand<IngestSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, IngestSettings settings, CancellationToken cancellation)
+    {
+        if (settings.Data is null)
+        {
+            AnsiConsole.MarkupLine(DataSettings.NoDataHelp);
+            return 2;
+        }
+        var source = RecordSelection.Open(settings.Data, settings.Records, settings.Split);
+        await using var session = await ClusterSession.StartAsync(settings, cancellation);
+        var config = await session.Grains.GetGrain<IRunGrain>(settings.Run!).Configure(new RunRequest(settings.Model, settings.Method, settings.Target));
+        AnsiConsole.MarkupLineInterpolated($"run [bold]{config.Name}[/]: model {config.ModelVersion}, {config.Method} saliency of the {config.Target} class, {config.Representation} beats");
+
+        var result = await Ingestion.IngestAsync(session.Grains, config.Name, source, settings.Parallel, settings.ChunkSeconds, cancellation);
+        AnsiConsole.MarkupLineInterpolated($"{result.Records} records, {result.Beats:N0} beats in {result.Elapsed.TotalSeconds:F1} s: [bold]{result.BeatsPerSecond:N0} beats/s[/]");
+        return 0;
+    }
+}
+
+/// <summary>Streams a set of records into a run with a live progress display.</summary>
+internal static class Ingestion
+{
+    public sealed record Summary(int Records, long Beats, TimeSpan Elapsed)
+    {
+        public double BeatsPerSecond => Beats / Math.Max(Elapsed.TotalSeconds, 1e-9);
+    }
+
+    public static async Task<Summary> IngestAsync(IGrainFactory grains, string run, Signal.Sources.IRecordSource source, int parallel,
+        double chunkSeconds, CancellationToken cancellation)
+    {
+        var uploader = new RecordUploader(grains, ClientResilience.Create());
+        var stopwatch = Stopwatch.StartNew();
+        long beats = 0;
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .StartAsync(async progress =>
+            {
+                var total = progress.AddTask($"[bold]{source.Dataset}[/]: {source.Records.Count} records", maxValue: source.Records.Count);
+                await System.Threading.Tasks.Parallel.ForEachAsync(source.Records,
+                    new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellation },
+                    async (name, token) =>
+                    {
+                        var record = source.Load(name);
+                        var plan = new ChunkPlan(record, Math.Max(1, (int)(chunkSeconds * record.Header.SamplingFrequency)));
+                        var expected = Math.Max(1, RecordBeats.Marks(record.Annotations).Length);
+                        var task = progress.AddTask(name, maxValue: expected);
+                        var done = await uploader.UploadAsync(run, source.Dataset, plan, b => task.Value = Math.Min(b, expected), token);
+                        task.Value = expected;
+                        task.StopTask();
+                        Interlocked.Add(ref beats, done.Beats);
+                        total.Increment(1);
+                        total.Description = $"[bold]{source.Dataset}[/]: {Interlocked.Read(ref beats) / stopwatch.Elapsed.TotalSeconds:N0} beats/s";
+                    });
+            });
+        return new Summary(source.Records.Count, beats, stopwatch.Elapsed);
+    }
+}

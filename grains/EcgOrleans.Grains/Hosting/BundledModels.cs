@@ -1,0 +1,34 @@
+using EcgOrleans.Abstractions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EcgOrleans.Grains.Hosting;
+
+/// <summary>
+/// Uploads the bundled checkpoints (models/*.ckpt) to the model registry once the silo is active, so a fresh
+/// cluster can analyse with no training step. Uploads are idempotent (same bytes, same version), so every silo
+/// of a cluster may do it.
+/// </summary>
+public sealed class BundledModels(IGrainFactory grains, IOptions<EcgOptions> options, ILogger<BundledModels> logger)
+    : ILifecycleParticipant<ISiloLifecycle>
+{
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(BundledModels), ServiceLifecycleStage.Active, UploadAsync);
+
+    public async Task UploadAsync(CancellationToken cancellation)
+    {
+        var folder = options.Value.ModelsFolder;
+        if (!Directory.Exists(folder))
+        {
+            logger.LogWarning("No bundled models: folder {Folder} does not exist", folder);
+            return;
+        }
+        var registry = grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry);
+        foreach (var file in Directory.EnumerateFiles(folder, "*.ckpt").Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            var info = await registry.Upload(name, await File.ReadAllBytesAsync(file, cancellation));
+            logger.LogInformation("Bundled model {Model}: {Summary}", info.Key, info.Summary);
+        }
+    }
+}

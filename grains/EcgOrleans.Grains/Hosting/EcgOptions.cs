@@ -1,0 +1,29 @@
+namespace EcgOrleans.Grains.Hosting;
+
+/// <summary>The "Ecg" configuration section: providers and model settings of a silo.</summary>
+public sealed class EcgOptions
+{
+    public const string Section = "Ecg";
+
+    /// <summary>"localhost" (one silo, the default) or "redis".</summary>
+    public string Clustering { get; set; } = "localhost";
+
+    /// <summary>"memory" (the default) or "redis".</summary>
+    public string Storage { get; set; } = "memory";
+
+    public string ClusterId { get; set; } = "ecg";
+
+    public string ServiceId { get; set; } = "ecg-orleans";
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Folder of bundled checkpoints uploaded to the model registry at start-up (default: models/ beside the program).</summary>
+    public string? Models { get; set; }
+
+    /// <summary>LibTorch intra-op threads per process; with one model activation per core, 1 is best.</summary>
+    public int TorchThreads { get; set; } = 1;
+
+    public string ModelsFolder => Models ?? Path.Combine(AppContext.BaseDirectory, "models");
+}

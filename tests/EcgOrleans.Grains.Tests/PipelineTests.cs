@@ -1,0 +1,146 @@
+using EcgOrleans.Abstractions;
+using EcgOrleans.Ml.ClassMaps;
+using EcgOrleans.Signal.Wfdb;
+using EcgOrleans.Tests;
+using Orleans.Core.Internal;
+
+namespace EcgOrleans.Grains.Tests;
+
+/// <summary>Records through record, model and class-map grains on two silos, checked against the one-pass computation.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class PipelineTests(ClusterFixture fixture)
+{
+    private static readonly Lazy<WfdbRecord[]> Records = new(() =>
+        [.. new[] { "100", "208", "232" }.Select(r => Trimmed(WfdbRecord.Read(TestData.MitBihDirectory, r), minutes: 6))]);
+
+    private static readonly Lazy<Dictionary<string, ClassMapAccumulator>> Expected =
+        new(() => OnePassMaps.Compute(TestModels.Checkpoint(), Records.Value));
+
+    /// <summary>The first minutes of a record, so the tests stay quick.</summary>
+    private static WfdbRecord Trimmed(WfdbRecord record, int minutes)
+    {
+        var n = (int)(minutes * 60 * record.Header.SamplingFrequency);
+        var header = record.Header with { SampleCount = n };
+        return new WfdbRecord(header, [.. record.Digital.Select(d => d[..n])], [.. record.Annotations.Where(a => a.Sample < n)]);
+    }
+
+    private IGrainFactory Grains => fixture.Grains;
+
+    private async Task<string> NewRun()
+    {
+        var run = $"run-{Guid.NewGuid():N}"[..20];
+        await Grains.GetGrain<IRunGrain>(run).Configure(new RunRequest("test-window"));
+        return run;
+    }
+
+    private async Task AssertMapsEqualOnePass(string run)
+    {
+        var info = await Grains.GetGrain<IRunGrain>(run).GetInfo();
+        var expected = Expected.Value;
+        Assert.Equal(expected.Keys.Order(), info.ClassMaps.Order());
+        foreach (var (key, accumulator) in expected)
+        {
+            var map = await Grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(run, key)).Get();
+            Assert.Equal(accumulator.Count, map.Count);
+            AssertClose(accumulator.SaliencyMean, map.SaliencyMean, key);
+            AssertClose(accumulator.BeatMean, map.BeatMean, key);
+            AssertClose(accumulator.SaliencyStandardDeviation(), map.SaliencySd, key);
+        }
+    }
+
+    private static void AssertClose(double[] expected, float[] actual, string key)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        var worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second));
+        Assert.True(worst < 1e-5, $"{key}: largest difference {worst}");
+    }
+
+    [Fact]
+    public async Task Class_maps_after_ingest_equal_the_one_pass_maps()
+    {
+        var run = await NewRun();
+
+        await Task.WhenAll(Records.Value.Select(r => RecordDriver.StreamAsync(Grains, run, "mitdb", r, chunkSamples: 3600, flushEvery: 7)));
+
+        await AssertMapsEqualOnePass(run);
+        var info = await Grains.GetGrain<IRunGrain>(run).GetInfo();
+        Assert.All(info.Records, r => Assert.True(r.Done));
+        var reference = info.ClassMaps.Where(k => k.StartsWith("reference/", StringComparison.Ordinal));
+        long total = 0;
+        foreach (var key in reference) total += (await Grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(run, key)).Get()).Count;
+        Assert.Equal(Records.Value.Sum(r => Signal.Beats.RecordBeats.Marks(r.Annotations).Length), total);
+    }
+
+    [Fact]
+    public async Task Chunks_sent_twice_are_refused_and_not_counted_twice()
+    {
+        var run = await NewRun();
+        var refused = 0;
+
+        await Task.WhenAll(Records.Value.Select(r => RecordDriver.StreamAsync(Grains, run, "mitdb", r, chunkSamples: 5000,
+            afterChunk: async (grain, plan, sequence) =>
+            {
+                var again = await Assert.ThrowsAsync<EcgRequestException>(() => grain.Append(plan.Chunk(sequence)));
+                Assert.Equal(EcgRequestException.Codes.ChunkOutOfOrder, again.Code);
+                Assert.Equal(sequence + 1, again.ExpectedSequence);
+                Interlocked.Increment(ref refused);
+            })));
+
+        Assert.True(refused > 20);
+        await AssertMapsEqualOnePass(run);
+    }
+
+    [Fact]
+    public async Task Deactivating_grains_mid_ingest_loses_nothing_and_counts_nothing_twice()
+    {
+        var run = await NewRun();
+        var deactivations = 0;
+
+        var resumes = await Task.WhenAll(Records.Value.Select(r => RecordDriver.StreamAsync(Grains, run, "mitdb", r, chunkSamples: 2000,
+            afterChunk: async (grain, _, sequence) =>
+            {
+                if (sequence % 5 != 2) return;
+                Interlocked.Increment(ref deactivations);
+                await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+                var map = Grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(run, "reference/N"));
+                await map.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+            })));
+
+        Assert.True(deactivations > 10);
+        Assert.True(resumes.Sum() > 0, "a deactivated record grain resumes from its last commit point");
+        await AssertMapsEqualOnePass(run);
+    }
+
+    [Fact]
+    public async Task Bad_requests_get_clear_errors_and_the_silos_keep_serving()
+    {
+        var unknownRun = await Assert.ThrowsAsync<EcgRequestException>(() =>
+            Grains.GetGrain<IRecordGrain>(GrainKeys.Record("no-such-run", "mitdb", "100")).Append(new SignalChunk(0, 360, [0f], null, false)));
+        Assert.Equal(EcgRequestException.Codes.UnknownRun, unknownRun.Code);
+        Assert.Contains("no-such-run", unknownRun.Message);
+
+        var unknownModel = await Assert.ThrowsAsync<EcgRequestException>(() =>
+            Grains.GetGrain<IRunGrain>("bad-model-run").Configure(new RunRequest("no-such-model@3")));
+        Assert.Equal(EcgRequestException.Codes.UnknownModel, unknownModel.Code);
+
+        var badMethod = await Assert.ThrowsAsync<EcgRequestException>(() =>
+            Grains.GetGrain<IRunGrain>("bad-method-run").Configure(new RunRequest("test-window", "magic")));
+        Assert.Contains("magic", badMethod.Message);
+
+        var run = await NewRun();
+        var conflict = await Assert.ThrowsAsync<EcgRequestException>(() => Grains.GetGrain<IRunGrain>(run).Configure(new RunRequest("test-kachuee")));
+        Assert.Equal(EcgRequestException.Codes.RunConflict, conflict.Code);
+
+        var grain = Grains.GetGrain<IRecordGrain>(GrainKeys.Record(run, "mitdb", "x1"));
+        var nan = await Assert.ThrowsAsync<EcgRequestException>(() => grain.Append(new SignalChunk(0, 360, [0f, float.NaN], [], false)));
+        Assert.Equal(EcgRequestException.Codes.InvalidChunk, nan.Code);
+        Assert.Contains("sample 1", nan.Message);
+        var future = await Assert.ThrowsAsync<EcgRequestException>(() => grain.Append(new SignalChunk(4, 360, [0f], [], false)));
+        Assert.Equal((EcgRequestException.Codes.ChunkOutOfOrder, 0L), (future.Code, future.ExpectedSequence));
+
+        // Nothing of the refused chunks was applied: the record still expects chunk 0, and a whole record goes through.
+        Assert.Equal(0, (await grain.GetProgress()).NextSequence);
+        await RecordDriver.StreamAsync(Grains, run, "mitdb", Records.Value[0], 3600);
+        Assert.True((await Grains.GetGrain<IRunGrain>(run).GetInfo()).BeatsScored > 0);
+    }
+}
