@@ -6,5 +6,6 @@ app.Configure(config =>
 {
     config.SetApplicationName("ecg");
     config.AddCommand<BeatsCommand>("beats").WithDescription("Beat counts per AAMI class, per record and in total.");
+    config.AddCommand<QrsCommand>("qrs").WithDescription("QRS detection scored beat by beat against reference annotations (bxb rules): Se and +P per record and gross.");
 });
 return await app.RunAsync(args);
