@@ -1,35 +1,38 @@
 namespace EcgOrleans.Signal.Qrs;
 
 /// <summary>
-/// The decision rules of Pan and Tompkins (1985) over candidate peaks of the integrated signal: running QRS and
-/// noise levels with a threshold between them, a refractory period, T-wave rejection by slope, and search-back
-/// for a beat missed when no QRS came within 1.66 RR intervals. Changes from the paper: the expected RR interval
-/// is the median of the last eight (the paper's "regular" average can lock on a wrong value and never recover),
-/// one peak can raise the QRS level only by a bounded factor, and a long silence decays the QRS level.
+/// The decision rules of Pan and Tompkins (1985) over candidate peaks of the integrated signal: a running QRS
+/// level and noise level with a threshold between them, a refractory period, T-wave rejection by slope, and
+/// search-back for a beat missed when no QRS came within 1.66 RR intervals.
+/// <para>
+/// Changes from the paper, each for a failure it showed on MIT-BIH or on a disturbed copy of it: the noise level
+/// and the expected RR interval are medians of the last eight values (as in Hamilton and Tompkins 1986) rather
+/// than running averages, so that ectopic beats once taken for noise cannot lift the threshold above all of them
+/// for good, and one wrong interval cannot freeze the search-back timing; one peak can raise the QRS level by a
+/// bounded factor only, so an artifact cannot blind the detector; and a long silence decays the QRS level, so
+/// the detector recovers when the lead's amplitude drops.
+/// </para>
 /// Candidates arrive in time order; every accepted one is passed to <c>accept</c>, also in time order.
 /// </summary>
 internal sealed class QrsDecisionRules
 {
-    private const int NoiseHistory = 32; // search-back pool: bounded, however long the record is quiet
+    private const int SearchBackPool = 32; // noise peaks kept for search-back: bounded however long a silence lasts
 
     private readonly QrsDetectorSettings _settings;
     private readonly Action<QrsCandidate> _accept;
     private readonly long _learningSamples, _refractory, _tWaveWindow, _silenceBeforeDecay;
 
     private bool _learning = true;
-    private long _learned; // samples seen while learning
+    private long _learned; // samples of signal seen while learning
     private double _learnMax, _learnSum;
     private readonly List<QrsCandidate> _waiting = []; // candidates that arrived while learning
+    private long _settled, _learningEnd;
 
     private double _qrsLevel, _noiseLevel;
+    private readonly RecentMedian _noisePeaks, _rrIntervals;
     private QrsCandidate? _last;
-    private readonly Queue<QrsCandidate> _noise = new(); // noise peaks since the last QRS
+    private readonly Queue<QrsCandidate> _noise = new(); // noise peaks since the last QRS, for search-back
     private bool _searchedSinceLastNoise;
-
-    private readonly double[] _rr;
-    private readonly double[] _rrSorted;
-    private int _rrCount, _rrNext;
-    private double _expectedRr; // median of the recent RR intervals, in samples; 0 until one is known
 
     public QrsDecisionRules(QrsDetectorSettings settings, double samplingFrequency, Action<QrsCandidate> accept)
     {
@@ -39,11 +42,14 @@ internal sealed class QrsDecisionRules
         _refractory = Samples(settings.Refractory, samplingFrequency);
         _tWaveWindow = Samples(settings.TWaveWindow, samplingFrequency);
         _silenceBeforeDecay = Samples(settings.SilenceBeforeDecay, samplingFrequency);
-        _rr = new double[settings.RrHistory];
-        _rrSorted = new double[settings.RrHistory];
+        _noisePeaks = new RecentMedian(settings.History);
+        _rrIntervals = new RecentMedian(settings.History);
     }
 
     private double Threshold => _noiseLevel + _settings.ThresholdFraction * (_qrsLevel - _noiseLevel);
+
+    /// <summary>The expected RR interval in samples: 0 until one is known.</summary>
+    private double ExpectedRr => _rrIntervals.Count == 0 ? 0 : _rrIntervals.Value;
 
     /// <summary>
     /// Called for every sample of the integrated signal, once the candidates up to <paramref name="settledUpTo"/>
@@ -51,6 +57,7 @@ internal sealed class QrsDecisionRules
     /// </summary>
     public void OnSample(double integrated, long settledUpTo)
     {
+        _settled = settledUpTo;
         if (_learning)
         {
             // A flat start (missing samples, a lead off) teaches nothing: learning starts with the signal.
@@ -60,11 +67,11 @@ internal sealed class QrsDecisionRules
             if (++_learned >= _learningSamples) EndLearning();
             return;
         }
-        if (_last is { } last && _expectedRr > 0 && !_searchedSinceLastNoise)
-        {
-            var silence = settledUpTo - last.Peak;
-            if (silence > _settings.SearchBackFactor * _expectedRr) SearchBack(silence);
-        }
+        if (_searchedSinceLastNoise) return;
+        // Before any rhythm is known (no beat since learning), only a long silence triggers a search.
+        var silence = settledUpTo - (_last?.Peak ?? _learningEnd);
+        var patience = ExpectedRr > 0 ? _settings.SearchBackFactor * ExpectedRr : _silenceBeforeDecay;
+        if (silence > patience) SearchBack(silence);
     }
 
     public void OnCandidate(QrsCandidate candidate)
@@ -73,12 +80,13 @@ internal sealed class QrsDecisionRules
         else Decide(candidate);
     }
 
-    /// <summary>Ends learning with what was seen, for records shorter than the learning time.</summary>
+    /// <summary>Ends learning with what was seen: for records shorter than the learning time.</summary>
     public void EndLearning()
     {
         if (!_learning) return;
         _learning = false;
-        // Initial levels as in Pan and Tompkins: a third of the largest peak, half the mean.
+        _learningEnd = _settled;
+        // Initial levels as in Pan and Tompkins: a third of the largest value, half the mean.
         _qrsLevel = _learnMax / 3;
         _noiseLevel = _learned == 0 ? 0 : _learnSum / _learned / 2;
         foreach (var candidate in _waiting) Decide(candidate);
@@ -94,9 +102,10 @@ internal sealed class QrsDecisionRules
             Accept(c);
             return;
         }
-        _noiseLevel += 0.125 * (c.Energy - _noiseLevel);
+        _noisePeaks.Add(c.Energy);
+        _noiseLevel = _noisePeaks.Value;
         _noise.Enqueue(c);
-        if (_noise.Count > NoiseHistory) _noise.Dequeue();
+        if (_noise.Count > SearchBackPool) _noise.Dequeue();
         _searchedSinceLastNoise = false;
     }
 
@@ -104,6 +113,7 @@ internal sealed class QrsDecisionRules
     private bool IsTWave(QrsCandidate c) =>
         _last is { } last && c.Peak - last.Peak < _tWaveWindow && c.Slope < _settings.TWaveSlopeRatio * last.Slope;
 
+    /// <summary>Takes the largest noise peak since the last QRS that clears half the threshold as a missed beat.</summary>
     private void SearchBack(long silence)
     {
         _searchedSinceLastNoise = true;
@@ -113,19 +123,20 @@ internal sealed class QrsDecisionRules
         {
             if (c.Energy > halfThreshold && !IsTWave(c) && (best is null || c.Energy > best.Value.Energy)) best = c;
         }
-        if (best is not { } found)
+        if (best is { } found)
         {
-            if (silence > _silenceBeforeDecay && silence > 3 * _expectedRr)
-                _qrsLevel = Math.Max(2 * _noiseLevel, _qrsLevel / 2);
-            return;
+            RaiseQrsLevel(found.Energy, 0.25);
+            var later = _noise.Where(c => c.Peak > found.Peak).ToList();
+            Accept(found);
+            foreach (var c in later) Decide(c); // judged again, now against the beat found
         }
-        RaiseQrsLevel(found.Energy, 0.25);
-        // The peaks after the one found are judged again, now against it.
-        var later = _noise.Where(c => c.Peak > found.Peak).ToList();
-        Accept(found);
-        foreach (var c in later) Decide(c);
+        else if (silence > _silenceBeforeDecay && silence > 3 * ExpectedRr)
+        {
+            _qrsLevel = Math.Max(2 * _noiseLevel, _qrsLevel / 2);
+        }
     }
 
+    /// <summary>Moves the QRS level towards a peak's energy; one peak can multiply it by <c>LevelRiseLimit</c> at most.</summary>
     private void RaiseQrsLevel(double energy, double weight)
     {
         var bounded = _qrsLevel > 0 ? Math.Min(energy, _settings.LevelRiseLimit * _qrsLevel) : energy;
@@ -134,22 +145,11 @@ internal sealed class QrsDecisionRules
 
     private void Accept(QrsCandidate c)
     {
-        if (_last is { } last) AddRr(c.Peak - last.Peak);
+        if (_last is { } last) _rrIntervals.Add(c.Peak - last.Peak);
         _last = c;
         _noise.Clear();
         _searchedSinceLastNoise = false;
         _accept(c);
-    }
-
-    private void AddRr(double rr)
-    {
-        _rr[_rrNext] = rr;
-        _rrNext = (_rrNext + 1) % _rr.Length;
-        _rrCount = Math.Min(_rrCount + 1, _rr.Length);
-        Array.Copy(_rr, _rrSorted, _rrCount);
-        Array.Sort(_rrSorted, 0, _rrCount);
-        var middle = _rrCount / 2;
-        _expectedRr = _rrCount % 2 == 1 ? _rrSorted[middle] : (_rrSorted[middle - 1] + _rrSorted[middle]) / 2;
     }
 
     private static long Samples(double seconds, double samplingFrequency) => (long)Math.Round(seconds * samplingFrequency);

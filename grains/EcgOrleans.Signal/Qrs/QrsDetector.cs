@@ -19,7 +19,8 @@ public sealed class QrsDetector
     private readonly int _slopeLag, _rSearchBefore, _rSearchAfter, _sharpnessHalfWidth, _extremumRefine;
 
     private Biquad _highPass1, _highPass2, _lowPass1, _lowPass2, _baseline;
-    private readonly SampleRing _bandPassed, _slope, _squared, _integrated, _withoutBaseline, _lead;
+    private readonly SampleRing _baselineRemoved, _smoothedLead; // for placing the R peak
+    private readonly SampleRing _bandPassed, _slope, _squared, _integrated; // the feature signal and its steps
     private double _integralSum;
     private readonly SlidingMaximum _peaks;
     private readonly QrsDecisionRules _rules;
@@ -58,22 +59,23 @@ public sealed class QrsDetector
         _sharpnessHalfWidth = Math.Max(1, Samples(settings.SharpnessHalfWidth));
         _extremumRefine = Samples(settings.ExtremumRefine);
 
-        // Deep enough for the R search of a candidate that settles half a window after its peak.
+        // A candidate is decided a half-width after its peak; its R search reaches back from the peak over the
+        // integration window, the slope lag, the search span, the sharpness window and the refinement.
         var history = _peakHalfWidth + _integrationWindow + _slopeLag + _rSearchBefore + _sharpnessHalfWidth + _extremumRefine + _smoothing + 8;
         _bandPassed = new SampleRing(history);
         _slope = new SampleRing(history);
         _squared = new SampleRing(history);
         _integrated = new SampleRing(history);
-        _withoutBaseline = new SampleRing(history);
-        _lead = new SampleRing(history);
+        _smoothedLead = new SampleRing(history);
+        _baselineRemoved = new SampleRing(history);
         _peaks = new SlidingMaximum(2 * _peakHalfWidth + 1);
         _rules = new QrsDecisionRules(settings, samplingFrequency, Emit);
     }
 
     public double SamplingFrequency { get; }
 
-    /// <summary>Samples consumed so far.</summary>
-    public long SampleCount => _next;
+    /// <summary>Samples of the record consumed so far.</summary>
+    public long SampleCount => _completed ? _end : _next;
 
     /// <summary>
     /// Feeds the next samples of the lead (mV; NaN or an infinity marks a missing sample, which holds the last
@@ -137,14 +139,14 @@ public sealed class QrsDetector
     private void Step(double x)
     {
         var n = _next++;
-        _lead[n] = _baseline.Next(x);
+        _baselineRemoved[n] = _baseline.Next(x);
         // Centred moving mean: the value smoothed around sample n - delay is known at n.
         var delay = _smoothing / 2;
         if (n >= delay)
         {
             double sum = 0;
-            for (var i = Math.Max(0, n - _smoothing + 1); i <= n; i++) sum += _lead[i];
-            _withoutBaseline[n - delay] = sum / Math.Min(_smoothing, n + 1);
+            for (var i = Math.Max(0, n - _smoothing + 1); i <= n; i++) sum += _baselineRemoved[i];
+            _smoothedLead[n - delay] = sum / Math.Min(_smoothing, n + 1);
         }
 
         var bandPassed = _lowPass2.Next(_lowPass1.Next(_highPass2.Next(_highPass1.Next(x))));
@@ -154,13 +156,22 @@ public sealed class QrsDetector
         var squared = derivative * derivative;
         _integralSum += squared - (n >= _integrationWindow ? _squared[n - _integrationWindow] : 0);
         _squared[n] = squared;
-        var integrated = Math.Max(0, _integralSum) / _integrationWindow; // the running sum may dip below 0 by rounding
+        // Re-adding the window now and then keeps rounding residue (after a huge artifact) from lingering.
+        if (n % _integrationWindow == 0) _integralSum = SumOfSquaresEndingAt(n);
+        var integrated = Math.Max(0, _integralSum) / _integrationWindow;
         _integrated[n] = integrated;
 
         _peaks.Push(n, integrated);
         var candidate = n - _peakHalfWidth;
         if (candidate >= 0 && _peaks.ArgMax == candidate) _rules.OnCandidate(Describe(candidate));
         _rules.OnSample(integrated, candidate);
+    }
+
+    private double SumOfSquaresEndingAt(long n)
+    {
+        double sum = 0;
+        for (var i = Math.Max(0, n - _integrationWindow + 1); i <= n; i++) sum += _squared[i];
+        return sum;
     }
 
     /// <summary>Features of a candidate peak of the integrated signal, and where its R peak is.</summary>
@@ -188,13 +199,13 @@ public sealed class QrsDetector
         if (from > to) return Math.Clamp(centre, 0, Math.Min(known, _end - 1));
 
         var windowSum = 0.0;
-        for (var j = from - k; j <= from + k; j++) windowSum += _withoutBaseline[j];
+        for (var j = from - k; j <= from + k; j++) windowSum += _smoothedLead[j];
         long best = from;
         double bestScore = double.NegativeInfinity, bestSign = 1;
         for (var i = from; i <= to; i++)
         {
-            if (i > from) windowSum += _withoutBaseline[i + k] - _withoutBaseline[i - k - 1];
-            var sharpness = _withoutBaseline[i] - windowSum / (2 * k + 1);
+            if (i > from) windowSum += _smoothedLead[i + k] - _smoothedLead[i - k - 1];
+            var sharpness = _smoothedLead[i] - windowSum / (2 * k + 1);
             var score = sharpness >= 0 ? sharpness : -sharpness * _settings.NegativeWeight;
             if (score > bestScore)
             {
@@ -208,7 +219,7 @@ public sealed class QrsDetector
         var last = Math.Min(best + _extremumRefine, Math.Min(known, _end - 1));
         for (var i = Math.Max(0, best - _extremumRefine); i <= last; i++)
         {
-            if (bestSign * _withoutBaseline[i] > bestSign * _withoutBaseline[r]) r = i;
+            if (bestSign * _smoothedLead[i] > bestSign * _smoothedLead[r]) r = i;
         }
         return r;
     }
