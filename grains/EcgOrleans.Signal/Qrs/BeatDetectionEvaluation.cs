@@ -52,7 +52,24 @@ public sealed record BeatComparison(BeatDetectionCounts Counts, IReadOnlyList<lo
 /// <summary>
 /// Beat-by-beat comparison of detected QRS complexes with reference beat annotations, following bxb, the
 /// reference implementation of ANSI/AAMI EC57:1998 section 4.2 (WFDB Software Package, app/bxb.c and bxb(1)).
-/// Only QRS detection is scored (TP/FN/FP); bxb's beat-class confusion matrix is out of scope.
+/// Only QRS detection is scored (TP/FN/FP); bxb's beat-class confusion matrix is out of scope. The rules, as bxb
+/// has them:
+/// <list type="bullet">
+/// <item>reference beats are the annotations for which isqrs() holds (getref());</item>
+/// <item>the match window is 0.15 s (<c>match_dt = strtim(".15")</c>, option <c>-w</c>);</item>
+/// <item>the test period starts 5 minutes in (option <c>-f</c>) and runs to the end (option <c>-t</c>);</item>
+/// <item>the earlier of the current reference beat and detection pairs with the other when they lie within the
+/// window and it is a better match than the other's successor (the four cases of bxb's main loop); otherwise
+/// it is a miss (FN) or an extra detection (FP);</item>
+/// <item>the reference annotations between VFON '[' and VFOFF ']' are skipped, and an extra detection inside
+/// such an episode is "not to be counted" (rpann() returns '*');</item>
+/// <item>QRS Se = TP / (TP + FN) and +P = TP / (TP + FP) (print_results()); gross figures sum the counts over
+/// records (sumstats).</item>
+/// </list>
+/// Two simplifications that leave the QRS figures unchanged: shutdown periods (NOISE annotations with subtype
+/// bits 4 and 5 set) only move a miss or an extra detection from bxb's O column to its X column, both errors;
+/// and bxb remembers only the last two VF episodes when it classifies an extra detection, while all are used
+/// here (no two episodes of MIT-BIH are close enough for that to differ).
 /// </summary>
 public static class BeatDetectionEvaluation
 {
