@@ -1,10 +1,11 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
-using EcgOrleans.Signal.Beats;
+using EcgOrleans.Client.Data;
 using EcgOrleans.Signal.Qrs;
-using EcgOrleans.Signal.Wfdb;
+using EcgOrleans.Signal.Sources;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -16,34 +17,18 @@ namespace EcgOrleans.Client.Commands;
 /// </summary>
 internal sealed class QrsCommand : Command<QrsCommand.Settings>
 {
-    internal const string MitBihHelp =
-        "Download the MIT-BIH Arrhythmia Database (48 records, about 100 MB) from https://physionet.org/content/mitdb/1.0.0/, " +
-        "e.g. wget -r -N -c -np https://physionet.org/files/mitdb/1.0.0/ , then pass its folder: ecg qrs --data physionet.org/files/mitdb/1.0.0";
+    internal const string NoDataHelp =
+        "[yellow]No data given.[/] Point [bold]--data[/] at a folder of WFDB records with reference annotations, for example the MIT-BIH Arrhythmia Database:\n" +
+        "  wget -r -N -c -np https://physionet.org/files/mitdb/1.0.0/   [grey](or download the zip from https://physionet.org/content/mitdb/1.0.0/)[/]\n" +
+        "  ecg qrs --data physionet.org/files/mitdb/1.0.0";
 
-    internal const string SyntheticUnavailable =
-        "The --synthetic option (the bundled ECG generator) is not available in this build.";
+    internal const string SyntheticUnavailable = "The --synthetic option (the bundled ECG generator) is not available in this build.";
 
-    internal sealed class Settings : CommandSettings
+    internal sealed class Settings : DataSettings
     {
-        [CommandOption("--data <DIR>")]
-        [Description("Folder holding the WFDB records (.hea, .dat, .atr), e.g. MIT-BIH.")]
-        public string? Data { get; init; }
-
-        [CommandOption("--records <LIST>")]
-        [Description("Comma-separated record names, e.g. 100,101,203. Default: the records of --split.")]
-        public string? Records { get; init; }
-
-        [CommandOption("--split <SPLIT>")]
-        [Description("ds1, ds2, paced or all (default).")]
-        public string? Split { get; init; }
-
         [CommandOption("--start <SECONDS>")]
         [Description("Start of the scored period; the time before it is the learning period (default 300, as bxb).")]
         public double Start { get; init; } = BeatComparisonOptions.Standard.StartSeconds;
-
-        [CommandOption("--json")]
-        [Description("Print machine-readable JSON instead of a table.")]
-        public bool Json { get; init; }
 
         [CommandOption("--synthetic")]
         [Description("Use the bundled synthetic ECG generator instead of --data.")]
@@ -51,13 +36,9 @@ internal sealed class QrsCommand : Command<QrsCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            if (Records is not null && Split is not null)
-                return ValidationResult.Error("give either --records or --split, not both");
             if (!(Start >= 0) || double.IsInfinity(Start))
                 return ValidationResult.Error($"--start must be a non-negative number of seconds, not {Start.ToString(CultureInfo.InvariantCulture)}");
-            if (Split is not null && Split.ToLowerInvariant() is not ("ds1" or "ds2" or "paced" or "all"))
-                return ValidationResult.Error($"unknown --split '{Split}': use ds1, ds2, paced or all");
-            return ValidationResult.Success();
+            return base.Validate();
         }
     }
 
@@ -65,78 +46,65 @@ internal sealed class QrsCommand : Command<QrsCommand.Settings>
     {
         if (settings.Synthetic)
         {
-            AnsiConsole.MarkupLine($"[red]{Markup.Escape(SyntheticUnavailable)}[/]");
+            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(SyntheticUnavailable)}[/] Use [bold]--data[/] with an annotated database.");
             return 2;
         }
         if (settings.Data is null)
         {
-            AnsiConsole.MarkupLine("[red]--data is required: the folder of a WFDB database with reference annotations.[/]");
-            AnsiConsole.WriteLine(MitBihHelp);
-            AnsiConsole.WriteLine(SyntheticUnavailable);
+            AnsiConsole.MarkupLine(NoDataHelp);
+            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(SyntheticUnavailable)}[/]");
             return 2;
         }
 
-        var records = RecordNames(settings);
+        if (settings.OpenSource() is not { } source) return 2;
         var options = BeatComparisonOptions.Standard with { StartSeconds = settings.Start };
-        QrsReport report;
-        try
-        {
-            report = Evaluate(settings.Data, records, options, cancellation);
-        }
-        catch (AggregateException e) when (e.Flatten().InnerExceptions.OfType<WfdbFormatException>().FirstOrDefault() is { } bad)
-        {
-            // Records run in parallel: report the first bad one plainly rather than the aggregate.
-            AnsiConsole.MarkupLine($"[red]{Markup.Escape(bad.Message)}[/]");
-            if (!File.Exists(Path.Combine(settings.Data, "100.hea"))) AnsiConsole.WriteLine(MitBihHelp);
-            return 1;
-        }
-
-        if (settings.Json) Console.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
+        var report = Evaluate(source, options, cancellation);
+        if (settings.Json) Console.WriteLine(JsonSerializer.Serialize(report, JsonOutput.Options));
         else PrintTable(report);
         return 0;
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    /// <summary>Detects and scores every record of the source, in parallel; the report keeps the source's order.</summary>
+    internal static QrsReport Evaluate(IRecordSource source, BeatComparisonOptions options, CancellationToken cancellation)
     {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-    };
-
-    private static IReadOnlyList<string> RecordNames(Settings settings) =>
-        settings.Records is { } list
-            ? [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
-            : DatasetSplits.Named(settings.Split ?? "all");
-
-    /// <summary>Detects and scores every record, in parallel; the report keeps the order of <paramref name="records"/>.</summary>
-    internal static QrsReport Evaluate(string directory, IReadOnlyList<string> records, BeatComparisonOptions options, CancellationToken cancellation)
-    {
+        var records = source.Records;
         var clock = Stopwatch.StartNew();
         var results = new RecordResult[records.Count];
         var offsets = new long[records.Count][];
         var frequencies = new double[records.Count];
-        Parallel.For(0, records.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
+        try
         {
-            var record = WfdbRecord.Read(directory, records[i]);
-            var comparison = BeatDetectionEvaluation.DetectAndCompare(record, options);
-            var alignment = AlignmentSummary.Of(comparison.MatchOffsets, record.Header.SamplingFrequency);
-            results[i] = RecordResult.From(records[i], comparison.Counts, alignment);
-            offsets[i] = [.. comparison.MatchOffsets];
-            frequencies[i] = record.Header.SamplingFrequency;
-        });
+            Parallel.For(0, records.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
+            {
+                var record = source.Load(records[i]);
+                if (!record.Annotations.Any(a => a.IsBeat))
+                    throw new InvalidOperationException($"record {records[i]} has no reference beat annotations to score detections against");
+                var comparison = BeatDetectionEvaluation.DetectAndCompare(record, options);
+                var alignment = AlignmentSummary.Of(comparison.MatchOffsets, record.Header.SamplingFrequency);
+                results[i] = RecordResult.From(records[i], comparison.Counts, alignment);
+                offsets[i] = [.. comparison.MatchOffsets];
+                frequencies[i] = record.Header.SamplingFrequency;
+            });
+        }
+        catch (AggregateException e)
+        {
+            // Records run in parallel: report the first failure itself (it names the record), not the aggregate.
+            ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]);
+        }
         var seconds = clock.Elapsed.TotalSeconds;
         var gross = BeatDetectionCounts.Sum(results.Select(r => r.Counts));
         // Offsets in samples pool across records only when they share a sampling frequency (MIT-BIH: 360 Hz).
         var grossAlignment = frequencies.Distinct().Count() == 1
             ? AlignmentSummary.Of(offsets.SelectMany(o => o), frequencies[0])
             : AlignmentSummary.Of([], 1);
-        return new QrsReport(options.StartSeconds, options.MatchWindowSeconds, results, RecordResult.From("gross", gross, grossAlignment),
+        return new QrsReport(source.Dataset, options.StartSeconds, options.MatchWindowSeconds, results, RecordResult.From("gross", gross, grossAlignment),
             Math.Round(seconds, 3), Math.Round(records.Count / seconds, 2));
     }
 
     private static void PrintTable(QrsReport report)
     {
         var table = new Table()
-            .Title($"QRS detection vs reference beats (bxb rules: ±{report.MatchWindowSeconds * 1000:0} ms, scored from {report.StartSeconds:0} s)")
+            .Title($"QRS detection in {report.Dataset} vs reference beats (bxb rules: ±{report.MatchWindowSeconds * 1000:0} ms, scored from {report.StartSeconds:0} s)")
             .Caption("VF: detections in ventricular flutter, not counted. Δ: |detection − reference| in ms, median and 95th percentile.");
         table.AddColumns("Record", "Beats", "TP", "FN", "FP", "Se %", "+P %", "VF", "Δ med", "Δ p95");
         foreach (var column in table.Columns.Skip(1)) column.RightAligned();
@@ -167,7 +135,7 @@ internal sealed class QrsCommand : Command<QrsCommand.Settings>
 
     /// <summary>What <c>ecg qrs --json</c> prints.</summary>
     internal sealed record QrsReport(
-        double StartSeconds, double MatchWindowSeconds, IReadOnlyList<RecordResult> Records, RecordResult Gross,
+        string Dataset, double StartSeconds, double MatchWindowSeconds, IReadOnlyList<RecordResult> Records, RecordResult Gross,
         double ElapsedSeconds, double RecordsPerSecond);
 
     /// <summary>One record's scores (or the gross ones); ratios are null when undefined (no beats, no detections).</summary>

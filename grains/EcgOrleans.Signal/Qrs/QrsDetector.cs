@@ -8,8 +8,9 @@ namespace EcgOrleans.Signal.Qrs;
 /// <para>
 /// Every step runs sample by sample on fixed-size state, so the detections are the same however the record is
 /// cut into chunks, and memory does not grow with the record. A detection becomes final about 0.35 s after its
-/// R peak (0.2 s of look-ahead on the feature signal), or, found by search-back, 1.66 RR intervals after the
-/// previous beat.
+/// R peak (0.2 s of look-ahead on the feature signal); a beat found by search-back, 1.66 RR intervals after the
+/// beat before it; the beats of the first 2 s, when learning ends (measured on MIT-BIH: median 0.35 s, 95th
+/// percentile 0.39 s, at most 1.9 s).
 /// </para>
 /// </summary>
 public sealed class QrsDetector

@@ -28,8 +28,9 @@ internal sealed record QrsDetectorSettings
 
     /// <summary>
     /// Threshold between the running noise and QRS levels of the integrated (squared) signal. Pan and Tompkins
-    /// used 0.25; in the squared domain that misses wide, low-slope ventricular beats (MIT-BIH 208: 630 of 2437
-    /// beats), while 0.07 (about 0.26 of the amplitude) keeps them and rejects T waves through the slope test.
+    /// used 0.25; with these features that misses wide, low-slope ventricular beats (an early version missed 630
+    /// of the 2437 beats of MIT-BIH 208), while 0.07 (about 0.26 in amplitude) keeps them and the slope test
+    /// still rejects T waves.
     /// </summary>
     public double ThresholdFraction { get; init; } = 0.07;
 
