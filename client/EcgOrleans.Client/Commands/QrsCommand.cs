@@ -104,7 +104,7 @@ internal sealed class QrsCommand : Command<QrsCommand.Settings>
     private static void PrintTable(QrsReport report)
     {
         var table = new Table()
-            .Title($"QRS detection in {report.Dataset} vs reference beats (bxb rules: ±{report.MatchWindowSeconds * 1000:0} ms, scored from {report.StartSeconds:0} s)")
+            .Title($"QRS detection in {report.Dataset} (bxb rules: ±{report.MatchWindowSeconds * 1000:0} ms, scored from {report.StartSeconds:0} s)")
             .Caption("VF: detections in ventricular flutter, not counted. Δ: |detection − reference| in ms, median and 95th percentile.");
         table.AddColumns("Record", "Beats", "TP", "FN", "FP", "Se %", "+P %", "VF", "Δ med", "Δ p95");
         foreach (var column in table.Columns.Skip(1)) column.RightAligned();
@@ -127,7 +127,7 @@ internal sealed class QrsCommand : Command<QrsCommand.Settings>
         Number(r.MedianAbsoluteOffsetMs), Number(r.Percentile95AbsoluteOffsetMs),
     ];
 
-    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture); // no separators: the table fits 80 columns
 
     private static string Percent(double? value) => value is { } v ? (100 * v).ToString("0.00", CultureInfo.InvariantCulture) : "-";
 
