@@ -15,5 +15,6 @@ app.Configure(config =>
     });
     config.AddCommand<BeatsCommand>("beats").WithDescription("Beat counts per AAMI class, per record and in total.");
     config.AddCommand<IngestCommand>("ingest").WithDescription("Stream records into a run: beats are scored and merged into its class maps.");
+    config.AddCommand<QrsCommand>("qrs").WithDescription("QRS detection scored beat by beat against reference annotations (bxb rules): Se and +P per record and gross.");
 });
 return await app.RunAsync(args);
