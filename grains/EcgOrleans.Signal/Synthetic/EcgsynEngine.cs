@@ -64,7 +64,6 @@ internal sealed class EcgsynEngine
         _step = 1 / (_samplingFrequency * _oversampling);
         _noise = options.NoiseLevel;
         var patient = PatientProfile.Draw(SeededRandom.For(options.Seed, "patient"));
-        Patient = patient;
         _noiseRandom = [SeededRandom.For(options.Seed, "noise MLII"), SeededRandom.For(options.Seed, "noise V1")];
         var wander = SeededRandom.For(options.Seed, "wander");
         _wander = [Wander.Draw(wander, options.BaselineWander, patient), Wander.Draw(wander, options.BaselineWander, patient)];
@@ -80,7 +79,7 @@ internal sealed class EcgsynEngine
         _rhythm = new Rhythm(options, patient, rhythmRandom, SeededRandom.For(options.Seed, "shapes"),
             firstBeat: start - (2 + rhythmRandom.NextDouble()) * meanRr);
 
-        // Start on the limit cycle at the phase of the start time, z on its events and the wander.
+        // Start on the limit cycle at the phase of the start time, z on the events there; the warm-up settles the rest.
         var k = 0L;
         while (BeatAt(k + 1).Time <= start) k++;
         var (tk, tk1) = (BeatAt(k).Time, BeatAt(k + 1).Time);
@@ -90,8 +89,6 @@ internal sealed class EcgsynEngine
         _y = Math.Sin(_phase);
         for (var lead = 0; lead < Leads; lead++) _z[lead] = EventSum(lead, start, k);
     }
-
-    internal PatientProfile Patient { get; }
 
     /// <summary>Index of the sample the next <see cref="Produce"/> returns; negative during the warm-up.</summary>
     public long NextSample => _nextSample;
@@ -248,7 +245,7 @@ internal sealed class EcgsynEngine
     private double EventSum(int lead, double time, long k)
     {
         var sum = 0.0;
-        for (var j = k - 3; j <= k + 3; j++)
+        for (var j = k - WindowBefore; j <= k + WindowAfter; j++)
         {
             if (NearBeat(j) is not { } beat) continue;
             foreach (var e in beat.Events[lead])
