@@ -1,37 +1,51 @@
+using System.Text.Json;
+using EcgOrleans.Client.Data;
 using EcgOrleans.Signal.Beats;
-using EcgOrleans.Signal.Wfdb;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace EcgOrleans.Client.Commands;
 
-internal sealed class BeatsCommand : Command<BeatsCommand.Settings>
+/// <summary><c>ecg beats</c>: beat counts per AAMI class, per record and in total.</summary>
+internal sealed class BeatsCommand : Command<DataSettings>
 {
-    internal sealed class Settings : CommandSettings
+    public override int Execute(CommandContext context, DataSettings settings, CancellationToken cancellation)
     {
-        [CommandOption("--data <DIR>")]
-        public string? Data { get; init; }
+        var source = settings.OpenSource();
+        if (source is null) return 2;
 
-        [CommandOption("--split <SPLIT>")]
-        public string Split { get; init; } = "all";
-    }
-
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
-    {
-        if (settings.Data is null)
+        var rows = new List<(string Record, int[] Counts)>();
+        foreach (var name in source.Records)
         {
-            AnsiConsole.MarkupLine("[red]--data is required[/]");
-            return 2;
+            cancellation.ThrowIfCancellationRequested();
+            var counts = new int[Aami.ClassCount];
+            foreach (var mark in RecordBeats.Marks(source.Load(name).Annotations)) counts[(int)mark.Reference!.Value]++;
+            rows.Add((name, counts));
         }
-        var totals = new int[Aami.ClassCount];
-        foreach (var record in DatasetSplits.Named(settings.Split))
+        var totals = Enumerable.Range(0, Aami.ClassCount).Select(c => rows.Sum(r => r.Counts[c])).ToArray();
+
+        if (settings.Json)
         {
-            foreach (var annotation in AnnotationReader.Read(settings.Data, record))
+            var json = new
             {
-                if (Aami.FromCode(annotation.Code) is { } c) totals[(int)c]++;
-            }
+                dataset = source.Dataset,
+                records = rows.Select(r => new { record = r.Record, counts = ByClass(r.Counts), total = r.Counts.Sum() }),
+                total = new { counts = ByClass(totals), total = totals.Sum() },
+            };
+            Console.WriteLine(JsonSerializer.Serialize(json, JsonOutput.Options));
+            return 0;
         }
-        AnsiConsole.WriteLine(string.Join(" ", Aami.Classes.Select(c => $"{c}={totals[(int)c]}")));
+
+        var table = new Table().Title($"AAMI beats in {source.Dataset}").AddColumn("record");
+        foreach (var c in Aami.Classes) table.AddColumn(new TableColumn(c.ToString()).RightAligned());
+        table.AddColumn(new TableColumn("total").RightAligned());
+        foreach (var (record, counts) in rows)
+            table.AddRow([record, .. counts.Select(n => n.ToString("N0")), counts.Sum().ToString("N0")]);
+        table.AddRow(["[bold]total[/]", .. totals.Select(n => $"[bold]{n:N0}[/]"), $"[bold]{totals.Sum():N0}[/]"]);
+        AnsiConsole.Write(table);
         return 0;
     }
+
+    private static Dictionary<string, int> ByClass(int[] counts) =>
+        Aami.Classes.ToDictionary(c => c.ToString(), c => counts[(int)c]);
 }

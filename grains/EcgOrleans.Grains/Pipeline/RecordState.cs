@@ -1,0 +1,22 @@
+namespace EcgOrleans.Grains.Pipeline;
+
+/// <summary>
+/// What a record grain persists at a commit point: where the stream stands and the segmenter's exact state.
+/// At a commit point every beat cut so far has been scored and merged, so no beat is held here.
+/// </summary>
+[GenerateSerializer, Alias("ecg.RecordState")]
+public sealed class RecordState
+{
+    [Id(0)] public long NextSequence { get; set; }
+    [Id(1)] public long Samples { get; set; }
+    [Id(2)] public long Beats { get; set; }
+    [Id(3)] public long NextBatch { get; set; }
+    [Id(4)] public bool Done { get; set; }
+    [Id(5)] public double SamplingFrequency { get; set; }
+    [Id(6)] public bool? Annotated { get; set; }
+    [Id(7)] public byte[]? Segmenter { get; set; }
+    [Id(8)] public byte[]? Detector { get; set; }
+
+    /// <summary>The last chunk whose effects are durable (-1 before the first commit).</summary>
+    public long CommittedSequence => NextSequence - 1;
+}

@@ -1,0 +1,182 @@
+using EcgOrleans.Abstractions;
+using EcgOrleans.Signal.Beats;
+using EcgOrleans.Signal.Wfdb;
+using static EcgOrleans.Abstractions.EcgRequestException;
+
+namespace EcgOrleans.Grains.Pipeline;
+
+/// <summary>
+/// The pure core of a record grain: checks each chunk, cuts its beats, and groups them into batches for the
+/// model. Batches come out only at chunk ends (when 256 beats wait, when the chunk asks to flush, or at the
+/// record's end), so a stream resumed from a commit point and fed the same chunks cuts the same batches with
+/// the same sequence numbers: that is what lets class maps drop a replayed batch by its number.
+/// </summary>
+public sealed class RecordStream
+{
+    public const int BatchSize = 256;
+    public const int MaxChunkSamples = 1 << 20;
+    public const double MaxSamplingFrequency = 100_000;
+
+    private readonly List<Beat> _waiting = [];
+    private readonly RecordState _state;
+    private BeatSegmenter? _segmenter;
+
+    private RecordStream(string recordKey, BeatRepresentation representation, int rhythmFeatures, RecordState state)
+    {
+        RecordKey = recordKey;
+        Representation = representation;
+        RhythmFeatures = rhythmFeatures;
+        _state = state;
+        if (state.Segmenter is { } snapshot) _segmenter = BeatSegmenter.Restore(snapshot);
+    }
+
+    public string RecordKey { get; }
+
+    public BeatRepresentation Representation { get; }
+
+    /// <summary>Rhythm features the model takes (0 or <see cref="Signal.Beats.RhythmFeatures.Count"/>).</summary>
+    public int RhythmFeatures { get; }
+
+    public long NextSequence => _state.NextSequence;
+
+    public long Samples => _state.Samples;
+
+    public long Beats => _state.Beats;
+
+    public long Batches => _state.NextBatch;
+
+    public bool Done => _state.Done;
+
+    /// <summary>Beats cut but not yet in a batch (none at a commit point).</summary>
+    public int Waiting => _waiting.Count;
+
+    /// <summary>A stream resumed from its last commit point (a fresh one when <paramref name="committed"/> is new).</summary>
+    public static RecordStream Resume(string recordKey, BeatRepresentation representation, int rhythmFeatures, RecordState committed) =>
+        new(recordKey, representation, rhythmFeatures, Copy(committed));
+
+    /// <summary>
+    /// Checks and applies one chunk. Returns the batches to score now and whether, once they are merged, the
+    /// stream is at a commit point. A refused chunk throws <see cref="EcgRequestException"/> and changes nothing.
+    /// </summary>
+    public ChunkOutcome Accept(SignalChunk chunk)
+    {
+        var marks = Validate(chunk);
+        _state.SamplingFrequency = chunk.SamplingFrequency;
+        _state.Annotated = chunk.Annotations is not null;
+        _segmenter ??= new BeatSegmenter(RecordKey, chunk.SamplingFrequency, Representation);
+
+        _waiting.AddRange(_segmenter.Push(chunk.Samples, marks));
+        if (chunk.IsLast) _waiting.AddRange(_segmenter.Complete());
+        _state.NextSequence = chunk.Sequence + 1;
+        _state.Samples += chunk.Samples.Length;
+        _state.Done = chunk.IsLast;
+
+        var batches = new List<BeatBatch>();
+        if (_waiting.Count >= BatchSize || chunk.Flush || chunk.IsLast)
+        {
+            for (var start = 0; start < _waiting.Count; start += BatchSize)
+                batches.Add(ToBatch(_waiting.GetRange(start, Math.Min(BatchSize, _waiting.Count - start)), _state.NextBatch++));
+            _state.Beats += _waiting.Count;
+            _waiting.Clear();
+        }
+        return new ChunkOutcome(batches, CommitPoint: _waiting.Count == 0);
+    }
+
+    /// <summary>The state to persist; only at a commit point (no beat waiting).</summary>
+    public RecordState Checkpoint()
+    {
+        if (_waiting.Count > 0) throw new InvalidOperationException($"{RecordKey}: {_waiting.Count} beats wait for a batch; not a commit point");
+        _state.Segmenter = _segmenter?.Snapshot();
+        return Copy(_state);
+    }
+
+    private static RecordState Copy(RecordState state) => new()
+    {
+        NextSequence = state.NextSequence,
+        Samples = state.Samples,
+        Beats = state.Beats,
+        NextBatch = state.NextBatch,
+        Done = state.Done,
+        SamplingFrequency = state.SamplingFrequency,
+        Annotated = state.Annotated,
+        Segmenter = state.Segmenter,
+        Detector = state.Detector,
+    };
+
+    private BeatMark[] Validate(SignalChunk chunk)
+    {
+        if (_state.Done)
+            throw new EcgRequestException(Codes.RecordComplete, $"{RecordKey}: the record is complete; chunk {chunk.Sequence} is refused");
+        if (chunk.Sequence != _state.NextSequence)
+        {
+            var problem = chunk.Sequence < _state.NextSequence
+                ? $"chunk {chunk.Sequence} was already applied"
+                : $"chunk {chunk.Sequence} arrives before chunk {_state.NextSequence}";
+            throw new EcgRequestException(Codes.ChunkOutOfOrder, $"{RecordKey}: {problem}; send chunk {_state.NextSequence} next", _state.NextSequence);
+        }
+        var fs = chunk.SamplingFrequency;
+        if (!double.IsFinite(fs) || fs <= 0 || fs > MaxSamplingFrequency)
+            throw Invalid(chunk, $"sampling frequency {fs} is not between 0 and {MaxSamplingFrequency} Hz");
+        if (_state.NextSequence > 0 && fs != _state.SamplingFrequency)
+            throw Invalid(chunk, $"sampling frequency {fs} Hz differs from the record's {_state.SamplingFrequency} Hz");
+        if (chunk.Samples is null || (chunk.Samples.Length == 0 && !chunk.IsLast))
+            throw Invalid(chunk, "a chunk needs samples (only the last may be empty)");
+        if (chunk.Samples.Length > MaxChunkSamples)
+            throw Invalid(chunk, $"{chunk.Samples.Length} samples exceed the limit of {MaxChunkSamples} per chunk");
+        for (var i = 0; i < chunk.Samples.Length; i++)
+        {
+            if (!float.IsFinite(chunk.Samples[i]))
+                throw Invalid(chunk, $"sample {i} (record sample {_state.Samples + i}) is {chunk.Samples[i]}, not a finite value");
+        }
+        if (_state.Annotated is { } annotated && annotated != chunk.Annotations is not null)
+            throw Invalid(chunk, annotated ? "the record's earlier chunks carried annotations; this one has none" : "the record's earlier chunks carried no annotations; this one has");
+        if (chunk.Annotations is null)
+            throw Invalid(chunk, "chunks without reference annotations need the QRS detector, which this build does not wire in yet");
+
+        var start = _state.Samples;
+        var end = start + chunk.Samples.Length;
+        var marks = new List<BeatMark>();
+        long previous = -1;
+        for (var i = 0; i < chunk.Annotations.Length; i++)
+        {
+            var (sample, code) = chunk.Annotations[i];
+            if (sample < start || sample >= end)
+                throw Invalid(chunk, $"annotation {i} at sample {sample} lies outside the chunk's samples [{start}, {end})");
+            if (sample < previous)
+                throw Invalid(chunk, $"annotation {i} at sample {sample} comes before the one at {previous}");
+            if (!AnnotationCodes.IsDefined(code))
+                throw Invalid(chunk, $"annotation {i} has code {code}, which is not in the annotation-code table");
+            previous = sample;
+            if (Aami.FromCode((AnnotationCode)code) is { } reference)
+            {
+                if (marks.Count > 0 && marks[^1].Sample == sample)
+                    throw Invalid(chunk, $"two beats at sample {sample}");
+                marks.Add(new BeatMark(sample, reference, (AnnotationCode)code));
+            }
+        }
+        return [.. marks];
+    }
+
+    private EcgRequestException Invalid(SignalChunk chunk, string problem) =>
+        new(Codes.InvalidChunk, $"{RecordKey}, chunk {chunk.Sequence}: {problem}");
+
+    private BeatBatch ToBatch(List<Beat> beats, long sequence)
+    {
+        var length = Representation.Length;
+        var waveforms = new float[beats.Count * length];
+        var rhythm = new float[beats.Count * RhythmFeatures];
+        var references = new byte[beats.Count];
+        var samples = new long[beats.Count];
+        for (var b = 0; b < beats.Count; b++)
+        {
+            beats[b].Waveform.CopyTo(waveforms, b * length);
+            beats[b].Rhythm.AsSpan(0, RhythmFeatures).CopyTo(rhythm.AsSpan(b * RhythmFeatures));
+            references[b] = beats[b].Reference is { } r ? (byte)r : BeatBatch.NoReference;
+            samples[b] = beats[b].Sample;
+        }
+        return new BeatBatch(RecordKey, sequence, beats.Count, length, RhythmFeatures, waveforms, rhythm, references, samples);
+    }
+}
+
+/// <summary>Batches to score after a chunk, and whether the stream is then at a commit point.</summary>
+public sealed record ChunkOutcome(IReadOnlyList<BeatBatch> Batches, bool CommitPoint);

@@ -1,0 +1,65 @@
+using EcgOrleans.Abstractions;
+using EcgOrleans.Grains.Pipeline;
+using EcgOrleans.Signal.Beats;
+
+namespace EcgOrleans.Grains;
+
+/// <summary>
+/// One record streamed into one run ("run/dataset/record"). Delegates chunk checks, beat cutting and batching
+/// to <see cref="RecordStream"/>; scores each batch on the run's model and merges its partial maps into the
+/// class maps; persists at commit points, after every batch cut so far was merged. After a failure it rolls
+/// back to the last commit point: the client re-sends from there, the same batches come out with the same
+/// numbers, and the class maps drop the ones they already merged.
+/// </summary>
+public sealed class RecordGrain(
+    [PersistentState("record", EcgStorage.Name)] IPersistentState<RecordState> state,
+    IGrainFactory grains) : Grain, IRecordGrain
+{
+    private readonly SortedSet<string> _touchedMaps = new(StringComparer.Ordinal);
+    private RunConfig? _config;
+    private RecordStream? _stream;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    public async Task<ChunkAck> Append(SignalChunk chunk)
+    {
+        var (run, _, _) = GrainKeys.ParseRecord(Key);
+        _config ??= await grains.GetGrain<IRunGrain>(run).GetConfig();
+        _stream ??= RecordStream.Resume(Key, BeatRepresentation.Parse(_config.Representation), _config.RhythmFeatures, state.State);
+
+        var outcome = _stream.Accept(chunk);
+        try
+        {
+            var model = grains.GetGrain<IModelGrain>(_config.ModelVersion);
+            foreach (var batch in outcome.Batches)
+            {
+                var scores = await model.Score(batch, _config.Method, _config.Target);
+                await Task.WhenAll(scores.Partials.Select(partial =>
+                    grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(run, partial.Key)).Merge(Key, batch.Sequence, partial)));
+                _touchedMaps.UnionWith(scores.Partials.Select(p => p.Key));
+            }
+            if (outcome.CommitPoint)
+            {
+                state.State = _stream.Checkpoint();
+                await state.WriteStateAsync();
+                await grains.GetGrain<IRunGrain>(run).ReportProgress(Progress(), [.. _touchedMaps]);
+            }
+        }
+        catch
+        {
+            _stream = null; // back to the last commit point on the next call
+            throw;
+        }
+        return new ChunkAck(_stream.NextSequence, state.State.CommittedSequence, _stream.Beats, _stream.Done);
+    }
+
+    public Task<RecordProgress> GetProgress() => Task.FromResult(Progress());
+
+    private RecordProgress Progress()
+    {
+        var (_, dataset, record) = GrainKeys.ParseRecord(Key);
+        var committed = state.State;
+        return new RecordProgress(dataset, record, _stream?.NextSequence ?? committed.NextSequence, committed.CommittedSequence,
+            committed.Samples, committed.Beats, committed.NextBatch, committed.Done);
+    }
+}

@@ -1,0 +1,71 @@
+using EcgOrleans.Abstractions;
+using EcgOrleans.Ml.Saliency;
+using static EcgOrleans.Abstractions.EcgRequestException;
+
+namespace EcgOrleans.Grains;
+
+[GenerateSerializer, Alias("ecg.RunState")]
+public sealed class RunState
+{
+    [Id(0)] public RunConfig? Config { get; set; }
+    [Id(1)] public RunRequest? Request { get; set; }
+    [Id(2)] public Dictionary<string, RecordProgress> Records { get; set; } = [];
+    [Id(3)] public SortedSet<string> ClassMaps { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A named analysis ("run"): fixed model version, saliency method and target; its records' progress; its class maps.</summary>
+public sealed class RunGrain(
+    [PersistentState("run", EcgStorage.Name)] IPersistentState<RunState> state,
+    IGrainFactory grains) : Grain, IRunGrain
+{
+    private string Name => this.GetPrimaryKeyString();
+
+    public async Task<RunConfig> Configure(RunRequest request)
+    {
+        GrainKeys.CheckPart(Name, "run");
+        if (!SaliencyMethods.Names.Contains(request.Method.ToLowerInvariant()))
+            throw new EcgRequestException(Codes.InvalidArgument, $"unknown saliency method '{request.Method}': use one of {string.Join(", ", SaliencyMethods.Names)}");
+        if (request.Target.ToLowerInvariant() is not ("predicted" or "reference"))
+            throw new EcgRequestException(Codes.InvalidArgument, $"unknown saliency target '{request.Target}': use predicted or reference");
+        var normalised = request with { Method = request.Method.ToLowerInvariant(), Target = request.Target.ToLowerInvariant() };
+
+        if (state.State.Config is { } existing)
+        {
+            if (state.State.Request == normalised || SameAnalysis(existing, normalised)) return existing;
+            throw new EcgRequestException(Codes.RunConflict,
+                $"run '{Name}' exists with model {existing.ModelVersion}, method {existing.Method}, target {existing.Target}; " +
+                $"it cannot change to model {request.Model}, method {request.Method}, target {request.Target} (pick another run name)");
+        }
+
+        var model = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).Resolve(request.Model);
+        state.State.Config = new RunConfig(Name, model.Key, normalised.Method, normalised.Target, model.Representation,
+            model.WaveformLength, model.RhythmFeatures, DateTimeOffset.UtcNow);
+        state.State.Request = normalised;
+        await state.WriteStateAsync();
+        return state.State.Config;
+    }
+
+    public Task<RunConfig> GetConfig() => Task.FromResult(Config());
+
+    public Task<RunInfo> GetInfo()
+    {
+        var config = Config();
+        var records = state.State.Records.Values.OrderBy(r => r.Dataset).ThenBy(r => r.Record, StringComparer.Ordinal).ToList();
+        return Task.FromResult(new RunInfo(config, records, [.. state.State.ClassMaps], records.Sum(r => r.BeatsScored)));
+    }
+
+    public async Task ReportProgress(RecordProgress progress, IReadOnlyList<string> classMaps)
+    {
+        Config();
+        state.State.Records[$"{progress.Dataset}/{progress.Record}"] = progress;
+        state.State.ClassMaps.UnionWith(classMaps);
+        await state.WriteStateAsync();
+    }
+
+    private RunConfig Config() => state.State.Config
+        ?? throw new EcgRequestException(Codes.UnknownRun, $"unknown run '{Name}': create it first (ecg ingest --run {Name} --model ...)");
+
+    /// <summary>The same request again, naming the model by the exact version the run resolved.</summary>
+    private static bool SameAnalysis(RunConfig existing, RunRequest request) =>
+        request.Model == existing.ModelVersion && request.Method == existing.Method && request.Target == existing.Target;
+}

@@ -1,0 +1,89 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace EcgOrleans.Ml.Models;
+
+/// <summary>
+/// The residual CNN of Kachuee, Fazeli and Sarrafzadeh (2018, "ECG Heartbeat Classification: A Deep
+/// Transferable Representation"): a 32-filter convolution, five residual blocks
+/// [conv k5 → ReLU → conv k5 → + skip → ReLU → max-pool k5 s2], flatten, then FC 32 → ReLU → FC 32 → ReLU → 5 logits.
+/// Rhythm features, when the model takes any, join the flattened features before the fully connected head.
+/// </summary>
+public sealed class KachueeCnn : BeatClassifier
+{
+    public const string ArchitectureName = "kachuee";
+    private const int Filters = 32;
+    private const int Kernel = 5;
+    private const int BlockCount = 5;
+    private const int Hidden = 32;
+
+    private readonly Conv1d stem;
+    private readonly ModuleList<KachueeBlock> blocks;
+    private readonly MaxPool1d pool;
+    private readonly Linear fc1;
+    private readonly Linear fc2;
+    private readonly Linear output;
+
+    public KachueeCnn(int waveformLength, int rhythmFeatures) : base(nameof(KachueeCnn), waveformLength, rhythmFeatures)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rhythmFeatures);
+        FeatureLength = PooledLength(waveformLength, BlockCount);
+        if (FeatureLength < 1)
+            throw new ArgumentOutOfRangeException(nameof(waveformLength), waveformLength, $"too short for {BlockCount} pooling stages");
+        stem = nn.Conv1d(1, Filters, Kernel, padding: Kernel / 2);
+        blocks = new ModuleList<KachueeBlock>([.. Enumerable.Range(0, BlockCount).Select(i => new KachueeBlock($"block{i}"))]);
+        pool = nn.MaxPool1d(5, stride: 2);
+        fc1 = nn.Linear(Filters * FeatureLength + rhythmFeatures, Hidden);
+        fc2 = nn.Linear(Hidden, Hidden);
+        output = nn.Linear(Hidden, ClassCount);
+        RegisterComponents();
+    }
+
+    /// <summary>Time steps left after the last pooling stage (what the flattened features are made of).</summary>
+    public int FeatureLength { get; }
+
+    public override (Tensor Logits, Tensor Features) ForwardWithFeatures(Tensor waveform, Tensor rhythm)
+    {
+        ModelInput.Validate(this, waveform, rhythm);
+        var x = stem.forward(waveform);
+        Tensor features = x;
+        for (var i = 0; i < BlockCount; i++)
+        {
+            // Grad-CAM wants the last convolution's activations at their finest resolution: before the last pool.
+            features = blocks[i].forward(x);
+            x = pool.forward(features);
+        }
+        var flat = x.flatten(1);
+        if (RhythmFeatures > 0) flat = cat([flat, rhythm], 1);
+        var hidden = nn.functional.relu(fc2.forward(nn.functional.relu(fc1.forward(flat))));
+        return (output.forward(hidden), features);
+    }
+
+    /// <summary>Length after <paramref name="stages"/> max-pools of kernel 5, stride 2, no padding.</summary>
+    internal static int PooledLength(int length, int stages)
+    {
+        for (var i = 0; i < stages; i++) length = length < 5 ? 0 : (length - 5) / 2 + 1;
+        return length;
+    }
+
+    /// <summary>conv → ReLU → conv → + input → ReLU (the pool is applied by the caller).</summary>
+    private sealed class KachueeBlock : nn.Module<Tensor, Tensor>
+    {
+        private readonly Conv1d conv1;
+        private readonly Conv1d conv2;
+
+        public KachueeBlock(string name) : base(name)
+        {
+            conv1 = nn.Conv1d(Filters, Filters, Kernel, padding: Kernel / 2);
+            conv2 = nn.Conv1d(Filters, Filters, Kernel, padding: Kernel / 2);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input)
+        {
+            var h = nn.functional.relu(conv1.forward(input));
+            return nn.functional.relu(conv2.forward(h) + input);
+        }
+    }
+}

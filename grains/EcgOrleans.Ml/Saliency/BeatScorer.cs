@@ -1,0 +1,126 @@
+using EcgOrleans.Ml.Models;
+using EcgOrleans.Signal.Beats;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EcgOrleans.Ml.Saliency;
+
+/// <summary>Class probabilities and predictions for a batch of beats.</summary>
+/// <param name="Count">Beats in the batch (B).</param>
+/// <param name="Probabilities">B x 5 softmax probabilities, beat-major.</param>
+/// <param name="Predicted">Most probable class of every beat.</param>
+public sealed record BatchPrediction(int Count, float[] Probabilities, AamiClass[] Predicted);
+
+/// <summary>A batch of beats with probabilities, predictions and one normalised saliency map per beat.</summary>
+/// <param name="Count">Beats in the batch (B).</param>
+/// <param name="WaveformLength">L: waveform values per beat.</param>
+/// <param name="RhythmLength">R: rhythm features per beat.</param>
+/// <param name="Probabilities">B x 5 softmax probabilities, beat-major.</param>
+/// <param name="Predicted">Most probable class of every beat.</param>
+/// <param name="Targets">The class every map explains (predicted or reference).</param>
+/// <param name="Saliency">B x (L + R) maps, beat-major: the L waveform values then the R rhythm values of each
+/// beat, normalised per beat by <see cref="SaliencyMaps.NormalizePerBeat"/> (in [0, 1], maximum 1).</param>
+public sealed record ScoredBatch(int Count, int WaveformLength, int RhythmLength, float[] Probabilities, AamiClass[] Predicted, AamiClass[] Targets, float[] Saliency)
+{
+    public int MapLength => WaveformLength + RhythmLength;
+
+    public ReadOnlySpan<float> MapOf(int beat) => Saliency.AsSpan(beat * MapLength, MapLength);
+
+    public ReadOnlySpan<float> ProbabilitiesOf(int beat) => Probabilities.AsSpan(beat * Aami.ClassCount, Aami.ClassCount);
+}
+
+/// <summary>
+/// What the Orleans ModelGrain calls: scores plain float arrays with one model and one saliency method.
+/// </summary>
+/// <remarks>
+/// <para>Threads: a scorer keeps no state besides its model, and TorchSharp's dispose scopes and grad modes are
+/// per thread, so several threads may score at once as long as each uses its own scorer over its own model
+/// instance (one module must not run backward passes on two threads at once). A single scorer is not meant for
+/// concurrent calls.</para>
+/// <para>The intra-op thread count of LibTorch is process-wide, and with its OpenMP backend each thread picks it
+/// up at its first parallel operation: call <see cref="TorchThreads.Configure"/> once at process start-up (silo
+/// start, benchmark start), before any tensor work on any thread.</para>
+/// <para>The constructor puts the model in eval mode and freezes its weights (requires_grad = false): saliency
+/// needs gradients with respect to the input only; the maps are the same and the backward pass is cheaper.</para>
+/// </remarks>
+public sealed class BeatScorer
+{
+    public BeatScorer(BeatClassifier model, ISaliencyMethod method, SaliencyTarget target = SaliencyTarget.Predicted)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(method);
+        if (!Enum.IsDefined(target)) throw new ArgumentOutOfRangeException(nameof(target), target, "unknown saliency target");
+        Model = model;
+        Method = method;
+        Target = target;
+        model.eval();
+        foreach (var parameter in model.parameters()) parameter.requires_grad = false;
+    }
+
+    public BeatClassifier Model { get; }
+
+    public ISaliencyMethod Method { get; }
+
+    public SaliencyTarget Target { get; }
+
+    public int WaveformLength => Model.WaveformLength;
+
+    public int RhythmLength => Model.RhythmFeatures;
+
+    /// <summary>Probabilities and predicted classes only (no saliency): one forward pass in inference mode.</summary>
+    /// <param name="waveforms">B x L values, beat-major.</param>
+    /// <param name="rhythm">B x R values, beat-major.</param>
+    public BatchPrediction Classify(float[] waveforms, float[] rhythm)
+    {
+        var count = BeatBatchValidation.Validate(waveforms, rhythm, WaveformLength, RhythmLength);
+        using var scope = NewDisposeScope();
+        using var inference = inference_mode();
+        var (w, r) = Tensors(waveforms, rhythm, count);
+        var logits = Model.forward(w, r);
+        return new BatchPrediction(count, Probabilities(logits), Classes(logits.argmax(1)));
+    }
+
+    /// <summary>Probabilities, predicted classes and normalised saliency maps of a batch.</summary>
+    /// <param name="waveforms">B x L values, beat-major.</param>
+    /// <param name="rhythm">B x R values, beat-major.</param>
+    /// <param name="references">Reference class of every beat (null where unknown); required for every beat when
+    /// the target is <see cref="SaliencyTarget.Reference"/>, otherwise optional and unused.</param>
+    /// <exception cref="ArgumentException">Empty batch, wrong lengths, NaN or infinite values, missing references.</exception>
+    public ScoredBatch Score(float[] waveforms, float[] rhythm, IReadOnlyList<AamiClass?>? references = null)
+    {
+        var count = BeatBatchValidation.Validate(waveforms, rhythm, WaveformLength, RhythmLength);
+        var referenceIndices = Target == SaliencyTarget.Reference ? BeatBatchValidation.ReferenceIndices(references, count) : null;
+        using var scope = NewDisposeScope();
+        var (w, r) = Tensors(waveforms, rhythm, count);
+        var targets = referenceIndices is null ? SaliencyTargets.Predicted : new SaliencyTargets(SaliencyTarget.Reference, tensor(referenceIndices));
+        var result = Method.Attribute(Model, w, r, targets);
+        var maps = SaliencyMaps.NormalizePerBeat(result.Attributions).to(float32);
+        return new ScoredBatch(count, WaveformLength, RhythmLength,
+            Probabilities(result.Logits), Classes(result.Logits.argmax(1)), Classes(result.Targets), maps.data<float>().ToArray());
+    }
+
+    private (Tensor Waveform, Tensor Rhythm) Tensors(float[] waveforms, float[] rhythm, int count) =>
+        (tensor(waveforms, [count, 1, WaveformLength]), tensor(rhythm, [count, RhythmLength]));
+
+    private static float[] Probabilities(Tensor logits) => nn.functional.softmax(logits.detach(), 1).to(float32).data<float>().ToArray();
+
+    private static AamiClass[] Classes(Tensor indices) => [.. indices.data<long>().ToArray().Select(i => (AamiClass)i)];
+}
+
+/// <summary>LibTorch's thread settings, set once per process.</summary>
+public static class TorchThreads
+{
+    /// <summary>
+    /// Sets LibTorch's intra-op thread count (torch.set_num_threads). Call once at process start-up, before any
+    /// tensor work on any thread: with the OpenMP backend a thread adopts the count at its first parallel
+    /// operation and keeps it. One thread per model instance and as many instances as cores is usually best for
+    /// many small batches; more threads per instance help a single caller.
+    /// </summary>
+    public static void Configure(int intraOpThreads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(intraOpThreads, 1);
+        torch.set_num_threads(intraOpThreads);
+    }
+
+    public static int Current => torch.get_num_threads();
+}
