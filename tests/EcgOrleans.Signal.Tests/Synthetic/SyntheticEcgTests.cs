@@ -197,3 +197,19 @@ public sealed class SyntheticEcgTests
         Assert.Equal(expected, expected.Select(_ => random.NextUInt64()));
     }
 }
+
+public sealed class SyntheticSourceTests
+{
+    [Fact]
+    public void The_source_serves_the_database_records_by_name()
+    {
+        var source = new Sources.SyntheticSource(seed: 3, records: 3, seconds: 10);
+        Assert.Equal("synthetic", source.Dataset);
+        Assert.Equal(["s001", "s002", "s003"], source.Records);
+        var database = SyntheticEcg.Database(3, 3, 10);
+        Assert.Equal(database[1].Digital, source.Load("s002").Digital);
+        Assert.Equal(database[1].Annotations, source.Load("s002").Annotations);
+        var e = Assert.Throws<WfdbFormatException>(() => source.Load("s004"));
+        Assert.Equal("s004", e.Record);
+    }
+}

@@ -1,3 +1,4 @@
+using EcgOrleans.Signal.Beats;
 using EcgOrleans.Signal.Wfdb;
 using FsCheck;
 using FsCheck.Fluent;
@@ -38,7 +39,7 @@ public sealed class WfdbWriterTests
     {
         var directory = TestData.MitBihDirectory;
         var differing = new List<string>();
-        foreach (var name in Beats.DatasetSplits.All)
+        foreach (var name in DatasetSplits.All)
         {
             var original = File.ReadAllBytes(Path.Combine(directory, name + ".atr"));
             var annotations = AnnotationReader.Decode(original, name, name + ".atr");
