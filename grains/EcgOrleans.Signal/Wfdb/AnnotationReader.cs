@@ -90,14 +90,15 @@ public static class AnnotationReader
                     }
                 case Num:
                     // NUM and CHN set the field of the annotation before them and of all that follow.
-                    number = data;
+                    // The WFDB library keeps num in a signed char and chan in an unsigned char.
+                    number = unchecked((sbyte)data);
                     break;
                 case Sub:
                     if (!pending) throw Error(record, file, "SUB", wordOffset, "a SUB word with no annotation before it");
-                    pendingSub = data > 127 ? data - 256 : data; // subtyp is a signed char
+                    pendingSub = unchecked((sbyte)data); // subtyp is a signed char: putann writes -1 as 0x3FF
                     break;
                 case Chn:
-                    channel = data;
+                    channel = unchecked((byte)data);
                     break;
                 case Aux:
                     {
