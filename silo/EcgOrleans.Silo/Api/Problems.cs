@@ -33,6 +33,30 @@ public static class Problems
         return new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem };
     }
 
+    /// <summary>
+    /// Gives the problems the framework writes itself (no route: 404, wrong method: 405, a Content-Type the route
+    /// does not accept: 415) the same shape as ours: a code, a type built from it, and a detail.
+    /// </summary>
+    public static void Complete(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.ContainsKey("code")) return;
+        var request = context.HttpContext.Request;
+        var (code, detail) = problem.Status switch
+        {
+            StatusCodes.Status404NotFound => ("not-found", $"nothing answers {request.Method} {request.Path}"),
+            StatusCodes.Status405MethodNotAllowed => ("method-not-allowed", $"{request.Path} does not take {request.Method}"),
+            StatusCodes.Status415UnsupportedMediaType => (UnsupportedMediaType,
+                $"{request.Method} {request.Path} does not accept Content-Type '{request.ContentType ?? "none"}'"),
+            StatusCodes.Status400BadRequest => ("bad-request", "the request is malformed"),
+            { } status => ($"http-{status}", problem.Title ?? $"HTTP {status}"),
+            null => ("error", problem.Title ?? "error"),
+        };
+        problem.Extensions["code"] = code;
+        problem.Type = TypePrefix + code;
+        problem.Detail ??= detail;
+    }
+
     public static ProblemDetailsContext From(HttpContext http, EcgRequestException e)
     {
         var context = Context(http, StatusOf(e.Code), e.Code, Title(e.Code), e.Message);
