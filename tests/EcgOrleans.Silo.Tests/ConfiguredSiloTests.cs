@@ -21,7 +21,8 @@ public sealed class ClosedSiloFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Factory.DisposeAsync();
 }
 
-public sealed class ConfiguredSiloTests(ClosedSiloFixture silo) : IClassFixture<ClosedSiloFixture>
+[Collection(SiloCollection.Name)]
+public sealed class ConfiguredSiloTests(ClosedSiloFixture silo)
 {
     [Theory]
     [InlineData("/api/runs")]
@@ -38,6 +39,26 @@ public sealed class ConfiguredSiloTests(ClosedSiloFixture silo) : IClassFixture<
         keyed.DefaultRequestHeaders.Add("X-Api-Key", "second-key");
         using var allowed = await keyed.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Api_keys_never_reach_the_log()
+    {
+        var wrongKey = "wrong-key-" + Guid.NewGuid().ToString("N");
+        foreach (var key in new[] { SiloFactory.ApiKey, "second-key", wrongKey })
+        {
+            using var client = silo.Factory.CreateClient();
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+            using var read = await client.GetAsync("/api/runs");
+            using var write = await client.PutAsync("/api/runs/logged-run", new StringContent("{\"model\":\"none\"}", System.Text.Encoding.UTF8, "application/json"));
+            Assert.NotEqual(HttpStatusCode.OK, write.StatusCode);
+        }
+
+        var lines = silo.Factory.Logs.Lines.ToList();
+        Assert.Contains(lines, l => l.Contains("ApiKey", StringComparison.Ordinal)); // the authentication handler did log at Debug
+        Assert.DoesNotContain(lines, l => l.Contains(SiloFactory.ApiKey, StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("second-key", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(wrongKey, StringComparison.Ordinal));
     }
 
     [Fact]

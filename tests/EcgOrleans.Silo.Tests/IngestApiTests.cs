@@ -134,6 +134,11 @@ public sealed class IngestApiTests(SiloFixture silo)
         var unknownSymbol = await SiloFixture.AssertProblem(symbol, HttpStatusCode.UnprocessableEntity, "invalid-chunk");
         Assert.Contains("'Z'", unknownSymbol.GetProperty("detail").GetString());
 
+        using var nullAnnotation = await silo.Writer.PostAsync(path, Json("{\"sequence\": 0, \"samplingFrequency\": 360, \"samples\": [1, 2], \"annotations\": [null]}"));
+        await SiloFixture.AssertProblem(nullAnnotation, HttpStatusCode.UnprocessableEntity, "invalid-chunk");
+        using var nullSamples = await silo.Writer.PostAsync(path, Json("{\"sequence\": 0, \"samplingFrequency\": 360, \"samples\": null}"));
+        await SiloFixture.AssertProblem(nullSamples, HttpStatusCode.UnprocessableEntity, "invalid-chunk");
+
         var outside = chunk with { Annotations = [new ChunkAnnotation(chunk.Samples.Length + 5, 1)] };
         using var outsideChunk = await silo.Writer.PostAsJsonAsync(path, HttpIngest.ChunkBody(outside));
         var lies = await SiloFixture.AssertProblem(outsideChunk, HttpStatusCode.UnprocessableEntity, "invalid-chunk");

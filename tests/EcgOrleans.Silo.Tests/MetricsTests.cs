@@ -80,6 +80,28 @@ public sealed class MetricsTests(SiloFixture silo)
         Assert.Contains(after, s => s.Name == "http_server_request_duration_seconds_count" && s.Labels.GetValueOrDefault("http_route") == "/api/runs/{run}/records/{dataset}/{record}/chunks");
     }
 
+    [Fact]
+    public async Task Every_metric_the_grafana_dashboard_plots_is_exported()
+    {
+        // Make every family appear: an ingest, a refused chunk, and a class-map stream.
+        var run = await silo.NewRunAsync();
+        var record = HttpIngest.Synthetic(0, seconds: 20);
+        await HttpIngest.SendAsync(silo.Writer, run, "synthetic", record, 3600);
+        using (var replay = await silo.Writer.PostAsJsonAsync(HttpIngest.ChunksPath(run, "synthetic", record.Name), HttpIngest.ChunkBody(new ChunkPlan(record, 3600).Chunk(0))))
+            Assert.Equal(HttpStatusCode.Conflict, replay.StatusCode);
+        using (var stream = await silo.Reader.GetAsync($"/api/runs/{run}/maps/stream", HttpCompletionOption.ResponseHeadersRead))
+            Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+
+        var dashboard = await File.ReadAllTextAsync(Path.Combine(EcgOrleans.Tests.TestData.RepositoryRoot, "deploy", "grafana", "ecg-orleans.json"));
+        var plotted = System.Text.RegularExpressions.Regex.Matches(dashboard, @"\b(?:ecg|orleans|http_server|target)_[a-z_]+\b")
+            .Select(m => m.Value).ToHashSet();
+        Assert.Contains("ecg_beats_ingested_total", plotted);
+        Assert.Contains("orleans_catalog_activations", plotted);
+
+        var exported = await ScrapeUntilAsync(s => plotted.All(name => s.Any(x => x.Name == name)));
+        Assert.All(plotted, name => Assert.True(exported.Any(s => s.Name == name), $"the dashboard plots {name}, which /metrics does not export"));
+    }
+
     private static double Waiting(IEnumerable<PrometheusSample> samples) => PrometheusSample.Sum(samples, "ecg_record_beats_waiting");
 
     private static double Delta(IEnumerable<PrometheusSample> before, IEnumerable<PrometheusSample> after, string name, params (string, string)[] labels) =>

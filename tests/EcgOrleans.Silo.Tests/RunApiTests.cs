@@ -64,6 +64,8 @@ public sealed class RunApiTests(SiloFixture silo)
     [InlineData("{\"method\": \"vanilla\"}", "malformed-json", 400)]
     [InlineData("{\"model\": \"test-window\", \"modle\": 1}", "malformed-json", 400)]
     [InlineData("{\"model\": \"test-window\", \"method\": \"magic\"}", "invalid-argument", 400)]
+    [InlineData("{\"model\": null}", "invalid-argument", 400)]
+    [InlineData("{\"model\": \"test-window\", \"target\": null}", "invalid-argument", 400)]
     [InlineData("{\"model\": \"no-such-model\"}", "unknown-model", 404)]
     public async Task Bad_run_bodies_are_problem_details_and_create_nothing(string body, string code, int status)
     {
@@ -108,6 +110,15 @@ public sealed class RunApiTests(SiloFixture silo)
         var run = await silo.NewRunAsync();
         using var response = await silo.Reader.GetAsync(path.Replace("{run}", run));
         await SiloFixture.AssertProblem(response, HttpStatusCode.BadRequest, code);
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_refused_even_on_open_reads()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/runs");
+        request.Headers.Add("X-Api-Key", "guess");
+        using var response = await silo.Reader.SendAsync(request);
+        await SiloFixture.AssertProblem(response, HttpStatusCode.Unauthorized, "invalid-api-key");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
@@ -30,8 +31,17 @@ public class SiloFactory(IReadOnlyDictionary<string, string?>? settings = null) 
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
         foreach (var (key, value) in values) builder.UseSetting(key, value);
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error));
+        builder.ConfigureLogging(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
+            // Everything the web side logs, down to Debug, is kept for tests that read the log.
+            logging.AddProvider(Logs);
+            logging.AddFilter<CapturedLogs>("Microsoft.AspNetCore", LogLevel.Debug);
+            logging.AddFilter<CapturedLogs>("EcgOrleans", LogLevel.Debug);
+        });
     }
+
+    public CapturedLogs Logs { get; } = new();
 
     /// <summary>A client that sends the API key.</summary>
     public HttpClient CreateWriter()
@@ -46,5 +56,29 @@ public class SiloFactory(IReadOnlyDictionary<string, string?>? settings = null) 
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>A logger provider that keeps every message (with its exception) in memory.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
     }
 }

@@ -69,7 +69,7 @@ public static class ApiPolicies
     /// <summary>Ingest, run creation, model upload and activation: always need a key.</summary>
     public const string Write = "ecg-write";
 
-    /// <summary>Everything else: needs a key only when Ecg:Api:RequireKeyForReads is true.</summary>
+    /// <summary>Everything else: needs a key only when Ecg:Api:RequireKeyForReads is true; a key that is sent must be valid either way.</summary>
     public const string Read = "ecg-read";
 
     public static void Add(AuthorizationOptions authorization, ApiOptions api)
@@ -79,7 +79,11 @@ public static class ApiPolicies
         {
             p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName);
             if (api.RequireKeyForReads) p.RequireAuthenticatedUser();
-            else p.RequireAssertion(_ => true);
+            // A wrong key is refused even where none is needed: a misconfigured client learns of it at once.
+            else p.RequireAssertion(c => c.User.Identity?.IsAuthenticated == true || !SendsKey(c.Resource));
         });
     }
+
+    private static bool SendsKey(object? resource) =>
+        resource is HttpContext http && http.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header);
 }

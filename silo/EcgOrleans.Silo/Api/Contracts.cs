@@ -18,7 +18,11 @@ public sealed record CreateRunRequest
     /// <summary>Which class's logit the saliency explains: predicted (default) or reference.</summary>
     public string Target { get; init; } = "predicted";
 
-    public RunRequest ToRunRequest() => new(Model, Method, Target);
+    public RunRequest ToRunRequest() => new(Required(Model, "model"), Required(Method, "method"), Required(Target, "target"));
+
+    private static string Required(string? value, string field) => string.IsNullOrWhiteSpace(value)
+        ? throw new EcgRequestException(Codes.InvalidArgument, $"the run's {field} must be a non-empty string")
+        : value;
 }
 
 /// <summary>A run in the list of runs.</summary>
@@ -74,7 +78,10 @@ public sealed record ChunkRequest
     public bool Flush { get; init; }
 
     public SignalChunk ToSignalChunk() =>
-        new(Sequence, SamplingFrequency, Samples, Annotations?.Select((a, i) => a.ToChunkAnnotation(Sequence, i)).ToArray(), IsLast, Flush);
+        new(Sequence, SamplingFrequency, Samples ?? throw new EcgRequestException(Codes.InvalidChunk, $"chunk {Sequence}: samples must be an array, not null"),
+            Annotations?.Select((a, i) => a?.ToChunkAnnotation(Sequence, i)
+                ?? throw new EcgRequestException(Codes.InvalidChunk, $"chunk {Sequence}, annotation {i}: null is not an annotation")).ToArray(),
+            IsLast, Flush);
 }
 
 /// <summary>One reference annotation: its sample number in the record, and either its WFDB code (1 = N, 5 = V, ...) or its symbol ("N", "V", "A", ...).</summary>

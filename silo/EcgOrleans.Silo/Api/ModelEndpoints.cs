@@ -18,7 +18,7 @@ public static class ModelEndpoints
         models.MapGet("/{model}", Resolve).RequireAuthorization(ApiPolicies.Read).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One model version").WithDescription("'name' gives its active version, 'name@version' that exact version.");
         models.MapPost("/{name}", Upload).RequireAuthorization(ApiPolicies.Write)
-            .Accepts<byte[]>(CheckpointContentType)
+            .Accepts<Stream>(CheckpointContentType)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)

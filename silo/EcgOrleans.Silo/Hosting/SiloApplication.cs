@@ -53,6 +53,21 @@ public static class SiloApplication
                 Name = ApiKeyAuthenticationHandler.Header,
                 Description = "One of the keys in the silo's Ecg:Api:Keys.",
             };
+            if (document.Components.Schemas is { } schemas && schemas.TryGetValue("ProblemDetails", out var schema) && schema is OpenApiSchema problem)
+            {
+                problem.Properties ??= new Dictionary<string, IOpenApiSchema>();
+                problem.Properties["code"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Description = "Stable error code: unknown-run, unknown-model, run-conflict, chunk-out-of-order, record-complete, invalid-chunk, invalid-model, invalid-argument, malformed-json, body-too-large, missing-api-key, invalid-api-key, ...",
+                };
+                problem.Properties["expectedSequence"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Integer,
+                    Format = "int64",
+                    Description = "With chunk-out-of-order: the chunk the record expects next; resume from it.",
+                };
+            }
             return Task.CompletedTask;
         }));
         builder.Services.AddHealthChecks()
@@ -85,7 +100,7 @@ public static class SiloApplication
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealth });
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(ApiPolicies.Read);
-        if (api.Dashboard) app.MapOrleansDashboard("/dashboard").RequireAuthorization(ApiPolicies.Read);
+        if (api.Dashboard) app.MapOrleansDashboard("/dashboard").RequireAuthorization(ApiPolicies.Read).ExcludeFromDescription();
         return app;
     }
 
