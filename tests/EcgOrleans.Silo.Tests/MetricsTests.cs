@@ -1,9 +1,10 @@
 using System.Net;
-using EcgOrleans.Abstractions;
-using EcgOrleans.Grains.Tests;
-using EcgOrleans.Grains.Pipeline;
-using EcgOrleans.Signal.Beats;
 using System.Net.Http.Json;
+using EcgOrleans.Abstractions;
+using EcgOrleans.Grains.Pipeline;
+using EcgOrleans.Grains.Tests;
+using EcgOrleans.Signal.Beats;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EcgOrleans.Silo.Tests;
 
@@ -78,6 +79,24 @@ public sealed class MetricsTests(SiloFixture silo)
         Assert.True(Delta(before, after, "orleans_catalog_activation_created_total", ("grain_type", "classmap")) >= 3, "class map activations");
         Assert.True(Delta(before, after, "orleans_app_requests_latency_milliseconds_count") >= plan.Count, "grain calls timed");
         Assert.Contains(after, s => s.Name == "http_server_request_duration_seconds_count" && s.Labels.GetValueOrDefault("http_route") == "/api/runs/{run}/records/{dataset}/{record}/chunks");
+    }
+
+    [Fact]
+    public async Task A_replayed_batch_is_counted_as_a_dropped_replay_not_a_merge()
+    {
+        var grains = silo.Factory.Services.GetRequiredService<IGrainFactory>();
+        var map = grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap($"replay-{Guid.NewGuid():N}"[..16], "reference/V"));
+        var partial = new PartialMap("reference/V", 4, 1, [0.1, 0.2, 0.3, 0.4], [0, 0, 0, 0], [1, 2, 3, 4], [0, 0, 0, 0]);
+        var before = await ScrapeAsync();
+
+        Assert.True(await map.Merge("run/synthetic/s001", 0, partial));
+        Assert.False(await map.Merge("run/synthetic/s001", 0, partial));
+        Assert.False(await map.Merge("run/synthetic/s001", 0, partial));
+
+        var after = await ScrapeUntilAsync(s => Delta(before, s, "ecg_classmap_merges_total", ("outcome", "replay")) >= 2);
+        Assert.Equal(1, Delta(before, after, "ecg_classmap_merges_total", ("grouping", "reference"), ("outcome", "merged")));
+        Assert.Equal(2, Delta(before, after, "ecg_classmap_merges_total", ("grouping", "reference"), ("outcome", "replay")));
+        Assert.Equal(1, (await map.Get()).Count);
     }
 
     [Fact]
