@@ -63,7 +63,7 @@ public static class EcgMetrics
     /// <summary>A batch whose partial maps were merged; <paramref name="anyNew"/> is false when every merge was a replay.</summary>
     public static void BatchMerged(string model, BeatBatch batch, BatchScores scores, bool anyNew)
     {
-        if (!anyNew || !BeatsIngested.Enabled && !BeatsClassified.Enabled) return;
+        if (!anyNew || (!BeatsIngested.Enabled && !BeatsClassified.Enabled)) return;
         var ingested = new long[ClassNames.Length + 1];
         var classified = new long[ClassNames.Length];
         for (var b = 0; b < batch.Count; b++)

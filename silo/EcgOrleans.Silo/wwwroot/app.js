@@ -161,11 +161,12 @@
       this.element.innerHTML = `
         <header>
           <span class="title"></span>
-          <span class="meta"><span class="count" data-testid="count-${testId(run, key)}">0</span> beats<span class="merges"></span></span>
+          <span class="meta"><span class="count">0</span> beats<span class="merges"></span></span>
         </header>
         <div class="plot"></div>
         <div class="empty">no beats yet</div>
         <div class="rhythm"></div>`;
+      this.element.querySelector('.count').dataset.testid = `count-${testId(run, key)}`;
       const titleElement = this.element.querySelector('.title');
       titleElement.textContent = title;
       if (showRun) {
