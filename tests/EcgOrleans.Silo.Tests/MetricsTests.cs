@@ -111,7 +111,7 @@ public sealed class MetricsTests(SiloFixture silo)
         using (var stream = await silo.Reader.GetAsync($"/api/runs/{run}/maps/stream", HttpCompletionOption.ResponseHeadersRead))
             Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
 
-        var dashboard = await File.ReadAllTextAsync(Path.Combine(EcgOrleans.Tests.TestData.RepositoryRoot, "deploy", "grafana", "ecg-orleans.json"));
+        var dashboard = await File.ReadAllTextAsync(Path.Combine(EcgOrleans.Tests.TestData.RepositoryRoot, "deploy", "grafana", "dashboards", "ecg-orleans.json"));
         var plotted = System.Text.RegularExpressions.Regex.Matches(dashboard, @"\b(?:ecg|orleans|http_server|target)_[a-z_]+\b")
             .Select(m => m.Value).ToHashSet();
         Assert.Contains("ecg_beats_ingested_total", plotted);
