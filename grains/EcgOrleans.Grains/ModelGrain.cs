@@ -1,5 +1,5 @@
-using EcgOrleans.Abstractions;
 using System.Diagnostics;
+using EcgOrleans.Abstractions;
 using EcgOrleans.Grains.Pipeline;
 using EcgOrleans.Grains.Telemetry;
 using EcgOrleans.Ml.Checkpoints;
