@@ -11,39 +11,42 @@ internal static class MapTables
     public const int MinWidth = 8;
     public const int MaxWidth = 400;
 
-    /// <summary>Columns the other cells of a row take (names, counts, shares, borders), measured on rendered tables.</summary>
-    private const int SingleFixedColumns = 52;
-    private const int CompareFixedColumns = 58;
+    /// <summary>The narrowest automatic sparkline: still wider than any note shown in its place.</summary>
+    public const int MinAutoWidth = 16;
 
-    /// <summary>The widest sparkline that keeps a row on one line of a console <paramref name="consoleWidth"/> columns wide (between 12 and 120).</summary>
+    /// <summary>Columns the other cells of a row take (names, counts, shares, borders), measured on rendered tables.</summary>
+    private const int SingleFixedColumns = 50;
+    private const int CompareFixedColumns = 60;
+
+    /// <summary>The widest sparkline that keeps a row on one line of a console <paramref name="consoleWidth"/> columns wide (between 16 and 120).</summary>
     public static int AutoWidth(int consoleWidth, bool comparing) =>
-        Math.Clamp(consoleWidth - (comparing ? CompareFixedColumns : SingleFixedColumns), 12, 120);
+        Math.Clamp(consoleWidth - (comparing ? CompareFixedColumns : SingleFixedColumns), MinAutoWidth, 120);
 
     public static string Describe(RunMaps run) =>
         $"run {run.Name}: {run.Config.ModelVersion}, {run.Config.Method} saliency of the {run.Config.Target} class, " +
         $"{run.Config.Representation} beats, {run.Beats.ToString("N0", CultureInfo.InvariantCulture)} beats from {run.Records} records";
 
-    public static Table Single(RunMaps run, int width)
+    /// <summary>A line describing the run, then a row per map.</summary>
+    public static IRenderable Single(RunMaps run, int width)
     {
         var axis = BeatAxis.Of(run.Config);
         var scale = MapFigures.SaliencyScale(run.Maps);
-        var table = NewTable(Markup.Escape(Describe(run)), scale, comparing: false);
+        var table = NewTable(scale, comparing: false);
         foreach (var map in run.Maps)
             table.AddRow(Markup.Escape(map.Key), Count(map.Count), Curve(map, width, scale), Share(MapFigures.RhythmShare(map)), Peak(map, axis));
         if (run.Maps.Count == 0) table.AddRow("[grey]no class maps yet[/]", "", "", "", "");
-        return table;
+        return new Rows(new Markup(Markup.Escape(Describe(run))), table);
     }
 
-    /// <summary>Two runs, three rows per class map: the first run, the second, and first − second.</summary>
-    public static Table Compare(RunMaps first, RunMaps second, int width)
+    /// <summary>A line describing each run (A and B), then three rows per class map: A, B, and A − B.</summary>
+    public static IRenderable Compare(RunMaps first, RunMaps second, int width)
     {
         var axis = BeatAxis.Of(first.Config);
         var scale = MapFigures.SaliencyScale(first.Maps.Concat(second.Maps));
         var pairs = MapComparison.Pair(first.Maps, second.Maps);
         var differences = pairs.Select(MapComparison.Difference).ToList();
         var differenceScale = MapComparison.Scale(differences);
-        var title = $"A = {Markup.Escape(Describe(first))}\nB = {Markup.Escape(Describe(second))}";
-        var table = NewTable(title, scale, comparing: true, string.Create(CultureInfo.InvariantCulture,
+        var table = NewTable(scale, comparing: true, string.Create(CultureInfo.InvariantCulture,
             $"\nA−B: height |Δ saliency| (full block {differenceScale:0.###}), [{ColourMaps.Diverging(1).Hex}]red[/] where A leans more, [{ColourMaps.Diverging(-1).Hex}]blue[/] where B does"));
         for (var i = 0; i < pairs.Count; i++)
         {
@@ -56,13 +59,22 @@ internal static class MapTables
                 pair.Second is { } b ? Curve(b, width, scale) : "[grey]—[/]", Share(pair.Second is { } sb ? MapFigures.RhythmShare(sb) : null),
                 pair.Second is { } pb ? Peak(pb, BeatAxis.Of(second.Config)) : "");
             table.AddRow("", "[bold]A−B[/]", Count(difference.FirstCount - difference.SecondCount, signed: true),
-                difference.WaveformSaliency is { } d ? Sparkline.Markup(Sparkline.Difference(d, width, differenceScale)) : $"[grey]{Markup.Escape(difference.Note ?? "")}[/]",
+                difference.WaveformSaliency is { } d ? Sparkline.Markup(Sparkline.Difference(d, width, differenceScale)) : $"[grey]{Markup.Escape(ShortNote(pair))}[/]",
                 difference.RhythmShareDifference is { } s ? Points(s) : "",
                 difference.MeanAbsoluteSaliency is { } mad ? $"|Δ| {mad.ToString("0.000", CultureInfo.InvariantCulture)}" : "");
         }
         if (pairs.Count == 0) table.AddRow("[grey]no class maps yet[/]", "", "", "", "", "");
-        return table;
+        return new Rows(new Markup($"[bold]A[/] = {Markup.Escape(Describe(first))}"), new Markup($"[bold]B[/] = {Markup.Escape(Describe(second))}"), table);
     }
+
+    /// <summary>Why a pair has no difference row, in fewer columns than the narrowest sparkline.</summary>
+    private static string ShortNote(MapPair pair) => (pair.First, pair.Second) switch
+    {
+        ({ Count: > 0 } a, { Count: > 0 } b) => $"lengths {a.WaveformLength}≠{b.WaveformLength}",
+        ({ Count: > 0 }, _) => "only in A",
+        (_, { Count: > 0 }) => "only in B",
+        _ => "no beats",
+    };
 
     /// <summary>A strip of the saliency colours from 0 to the scale, for captions.</summary>
     public static string Legend(int steps = 12) =>
@@ -71,17 +83,17 @@ internal static class MapTables
     public static string Curve(Abstractions.ClassMapView map, int width, double scale) =>
         Sparkline.Markup(Sparkline.Beat(MapFigures.Waveform(map, map.BeatMean), MapFigures.Waveform(map, map.SaliencyMean), width, scale));
 
-    private static Table NewTable(string title, double scale, bool comparing, string extraCaption = "")
+    private static Table NewTable(double scale, bool comparing, string extraCaption = "")
     {
-        var table = new Table().Border(TableBorder.Rounded).Title(title);
+        var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("map");
         if (comparing) table.AddColumn("run");
         table.AddColumn(new TableColumn("beats").RightAligned());
-        table.AddColumn("average beat, coloured by saliency");
+        table.AddColumn("average beat");
         table.AddColumn(new TableColumn("rhythm").RightAligned());
         table.AddColumn(new TableColumn("peak").RightAligned());
         table.Caption(string.Create(CultureInfo.InvariantCulture,
-            $"saliency 0 {Legend()} {scale:0.###} (one scale for all rows)  ·  rhythm: share of saliency on RR features  ·  peak: ms from R where the waveform saliency peaks{extraCaption}"));
+            $"average beat coloured by mean saliency: 0 {Legend()} {scale:0.###}  ·  rhythm: share of the saliency on RR features  ·  peak: where the waveform saliency peaks, ms from R{extraCaption}"));
         return table;
     }
 
