@@ -110,7 +110,7 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateSettings>
 
     private static IRenderable View(MonitorFleet fleet, FleetStatus? status)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title(status is null ? "starting" : Markup.Escape(Line(status)));
+        var table = new Table().Border(TableBorder.Rounded);
         table.AddColumns("monitor", "signal", "beats", "chunks", "pending", "resumes");
         foreach (var column in table.Columns.Skip(1)) column.RightAligned();
         foreach (var m in fleet.Monitors)
@@ -118,6 +118,6 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateSettings>
             table.AddRow(m.Record, m.SignalSeconds.ToString("0 s", CultureInfo.InvariantCulture), m.Beats.ToString("#,0", CultureInfo.InvariantCulture),
                 m.ChunksSent.ToString("#,0", CultureInfo.InvariantCulture), m.Pending.ToString(CultureInfo.InvariantCulture), m.Resumes.ToString(CultureInfo.InvariantCulture));
         }
-        return table;
+        return new Rows(new Markup(status is null ? "[grey]starting[/]" : Markup.Escape(Line(status))), table);
     }
 }

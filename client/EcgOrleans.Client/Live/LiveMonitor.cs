@@ -11,11 +11,12 @@ namespace EcgOrleans.Client.Live;
 /// names the chunk it expects and the monitor resends from its <see cref="ResendBuffer"/>; a new session starts
 /// where the grain's last session left off.
 /// </summary>
-internal sealed class LiveMonitor(IGrainFactory grains, ResiliencePipeline resilience, string run, string dataset, MonitorFeed feed)
+/// <param name="grain">The record grain of this monitor in its run ("run/live/monitor-01").</param>
+internal sealed class LiveMonitor(IRecordGrain grain, ResiliencePipeline resilience, string run, MonitorFeed feed)
 {
     private const int MaxResumesPerStep = 100;
     private readonly ResendBuffer _buffer = new();
-    private readonly IRecordGrain _grain = grains.GetGrain<IRecordGrain>(GrainKeys.Record(run, dataset, feed.Record));
+    private readonly IRecordGrain _grain = grain;
     private long _expected;
 
     public string Record => feed.Record;

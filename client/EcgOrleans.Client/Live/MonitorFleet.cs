@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using EcgOrleans.Abstractions;
 using EcgOrleans.Client.Cluster;
 using EcgOrleans.Signal.Synthetic;
 
@@ -36,7 +37,7 @@ internal sealed class MonitorFleet
         {
             var monitorOptions = SyntheticEcg.RecordOptions(options.Seed, i);
             var feed = new MonitorFeed(RecordName(i), monitorOptions, (int)Math.Round(options.ChunkSeconds * monitorOptions.SamplingFrequency));
-            return new LiveMonitor(grains, resilience, run, Dataset, feed);
+            return new LiveMonitor(grains.GetGrain<IRecordGrain>(GrainKeys.Record(run, Dataset, feed.Record)), resilience, run, feed);
         })];
     }
 
@@ -45,7 +46,7 @@ internal sealed class MonitorFleet
     /// <summary>"monitor-01", "monitor-02", ... (index from 0).</summary>
     public static string RecordName(int index) => "monitor-" + (index + 1).ToString("D2", CultureInfo.InvariantCulture);
 
-    /// <summary>Streams until <paramref name="duration"/> has passed or <paramref name="cancellation"/> fires; reports after every tick.</summary>
+    /// <summary>Streams until <paramref name="duration"/> (wall-clock) has passed or <paramref name="cancellation"/> fires; reports after every tick.</summary>
     public async Task<FleetStatus> RunAsync(TimeSpan? duration, Action<FleetStatus>? onTick, CancellationToken cancellation)
     {
         await Task.WhenAll(Monitors.Select(m => m.StartAsync(cancellation)));
@@ -55,7 +56,8 @@ internal sealed class MonitorFleet
         for (long tick = 0; !cancellation.IsCancellationRequested; tick++)
         {
             var due = period * tick;
-            if (duration is { } limit && due >= limit) break;
+            // Stop at the duration in wall-clock time, or once its chunks are sent when the cluster keeps up.
+            if (duration is { } limit && (due >= limit || clock.Elapsed >= limit)) break;
             var wait = due - clock.Elapsed;
             if (wait > TimeSpan.Zero)
             {
