@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using EcgOrleans.Abstractions;
 using EcgOrleans.Client.Cluster;
@@ -142,7 +141,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             MapsReport.Of(first, second),
             new DemoTimings(Math.Round(dataSeconds, 3), Math.Round(siloSeconds, 3), Math.Round(ingestSeconds, 3), Math.Round(plotSeconds, 3),
                 Math.Round(total.Elapsed.TotalSeconds, 3)),
-            new DemoMachine(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription),
+            DemoMachine.Current(),
             [ReportFile, .. files.Select(f => Path.GetRelativePath(output, f))]);
         await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(report, JsonOutput.Options), cancellation);
 
@@ -152,10 +151,11 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             return 0;
         }
         var beats = runs.Sum(r => r.Ingest.Beats);
+        var load = report.Machine.LoadAverage is { } l ? string.Create(CultureInfo.InvariantCulture, $", load average {l:0.0}") : "";
         AnsiConsole.MarkupLineInterpolated($"[green]report[/]  {reportPath}");
         AnsiConsole.MarkupLineInterpolated($"[green]plots[/]   {pngFolder}/ ({files.Count} PNGs: one per map of each run, and each pair side by side in {first.Name}-vs-{second.Name}/)");
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"demo finished in {total.Elapsed.TotalSeconds:0.0} s: {beats:#,0} beats scored with saliency in {ingestSeconds:0.0} s ({beats / Math.Max(ingestSeconds, 1e-9):#,0} beats/s on {Environment.ProcessorCount} cores)")));
+            $"demo finished in {total.Elapsed.TotalSeconds:0.0} s: {beats:#,0} beats scored with saliency in {ingestSeconds:0.0} s ({beats / Math.Max(ingestSeconds, 1e-9):#,0} beats/s on {Environment.ProcessorCount} cores{load})")));
         return 0;
     }
 

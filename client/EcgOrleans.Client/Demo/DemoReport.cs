@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
 using EcgOrleans.Client.Rendering;
 
 namespace EcgOrleans.Client.Demo;
@@ -28,4 +30,25 @@ internal sealed record DemoRun(
 
 internal sealed record DemoTimings(double DataSeconds, double SiloStartSeconds, double IngestSeconds, double PlotSeconds, double TotalSeconds);
 
-internal sealed record DemoMachine(int Cores, string Os, string Runtime);
+/// <param name="LoadAverage">The 1-minute load average when the demo finished (Linux): beats/s mean little without it on a shared machine.</param>
+internal sealed record DemoMachine(int Cores, string Os, string Runtime, double? LoadAverage)
+{
+    public static DemoMachine Current() => new(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, ReadLoadAverage());
+
+    private static double? ReadLoadAverage()
+    {
+        try
+        {
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.TryParse(first, NumberStyles.Float, CultureInfo.InvariantCulture, out var load) ? load : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

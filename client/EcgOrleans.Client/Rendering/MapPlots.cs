@@ -137,8 +137,9 @@ internal static class MapPlots
 
         plot.Add.VerticalLine(0, 1, Colors.Black.WithAlpha(0.4), LinePattern.Dashed);
         plot.Title(title);
-        plot.XLabel("ms from R peak");
-        plot.YLabel("average beat ± SD, coloured by mean saliency");
+        plot.XLabel("ms from R peak · colour: mean saliency");
+        plot.YLabel("average beat ± SD");
+        plot.Legend.Alignment = Alignment.UpperRight;
         plot.Axes.SetLimitsY(low - 0.16 * range, upper.Max() + 0.08 * range);
     }
 
@@ -216,6 +217,11 @@ internal static class MapPlots
             FillColor = ToColor(ColourMaps.Diverging(Math.Sign(v))),
         }).ToArray());
         FeatureTicks(plot, names);
+        // Bars grow from zero: keep it in view when every difference has the same sign.
+        var (low, high) = (Math.Min(0, d.Min()), Math.Max(0, d.Max()));
+        var pad = Math.Max(high - low, 1e-6) * 0.08;
+        plot.Axes.SetLimitsY(low - (low < 0 ? pad : 0), high + (high > 0 ? pad : 0));
+        plot.Add.HorizontalLine(0, 1, Colors.Black.WithAlpha(0.5), LinePattern.Solid);
         var share = difference.RhythmShareDifference is { } s ? string.Create(CultureInfo.InvariantCulture, $", share {100 * s:+0.0;−0.0;0.0} pp") : "";
         plot.Title($"RR Δ{share}");
         plot.Axes.Title.Label.FontSize = 14;
