@@ -49,6 +49,21 @@ public sealed class CommandTests(SiloFixture silo)
     }
 
     [Fact]
+    public async Task Watch_shows_a_run_and_its_comparison_for_the_seconds_asked_and_refuses_an_unknown_run()
+    {
+        var first = await silo.NewRunAsync("watch-a");
+        var second = await silo.NewRunAsync("watch-b", "resnet-window-ds1");
+        var record = new SyntheticSource(seed: 3, records: 1, seconds: 30).Load("s001");
+        var uploader = new RecordUploader(silo.Grains, ClientResilience.Create());
+        foreach (var run in new[] { first, second }) await uploader.UploadAsync(run.Name, "synthetic", new ChunkPlan(record, 3600));
+
+        Assert.Equal(0, await Cli.RunAsync("watch", "--gateway", silo.Gateway, "--run", first.Name, "--compare", second.Name, "--seconds", "2", "--refresh", "0.5"));
+
+        var e = await Assert.ThrowsAsync<EcgRequestException>(() => Cli.RunAsync("watch", "--gateway", silo.Gateway, "--run", "nobody-here", "--seconds", "1"));
+        Assert.Contains("unknown run 'nobody-here'", e.Message);
+    }
+
+    [Fact]
     public async Task Simulate_streams_its_monitors_into_the_run_for_the_seconds_asked()
     {
         var run = $"sim-{Guid.NewGuid():N}"[..16];

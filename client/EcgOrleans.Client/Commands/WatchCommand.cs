@@ -45,27 +45,41 @@ internal sealed class WatchCommand : AsyncCommand<WatchSettings>
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         if (settings.Seconds is { } s) stop.CancelAfter(TimeSpan.FromSeconds(s));
         var rate = new BeatRate();
-        var view = View(subscriptions, settings, rate);
-        await AnsiConsole.Live(view).AutoClear(false).StartAsync(async live =>
+        async Task<bool> NextAsync()
         {
-            while (!stop.IsCancellationRequested)
+            try
             {
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(settings.Refresh), stop.Token);
-                    await subscriptions.RefreshAsync(stop.Token);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    break;
-                }
-                catch (Exception e) when (ClientResilience.IsTransient(e))
-                {
-                    // The cluster is unreachable for now: keep showing the last maps and try again.
-                }
-                live.UpdateTarget(View(subscriptions, settings, rate));
+                await Task.Delay(TimeSpan.FromSeconds(settings.Refresh), stop.Token);
+                await subscriptions.RefreshAsync(stop.Token);
             }
-        });
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return false;
+            }
+            catch (Exception e) when (ClientResilience.IsTransient(e))
+            {
+                // The cluster is unreachable for now: keep showing the last maps and try again.
+            }
+            return true;
+        }
+
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            // Redirected output cannot redraw in place: print a dated view at each refresh instead.
+            do
+            {
+                AnsiConsole.Write(View(subscriptions, settings, rate));
+                AnsiConsole.WriteLine();
+            }
+            while (await NextAsync());
+        }
+        else
+        {
+            await AnsiConsole.Live(View(subscriptions, settings, rate)).AutoClear(false).StartAsync(async live =>
+            {
+                while (await NextAsync()) live.UpdateTarget(View(subscriptions, settings, rate));
+            });
+        }
         AnsiConsole.MarkupLineInterpolated($"[grey]{subscriptions.Watcher.Pushes} map updates pushed by the cluster[/]");
         return 0;
     }
