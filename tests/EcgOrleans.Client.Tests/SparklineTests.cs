@@ -44,8 +44,8 @@ public sealed class SparklineTests
     [Fact]
     public void A_rising_curve_draws_rising_glyphs_from_lowest_to_highest()
     {
-        var glyphs = Sparkline.Glyphs([.. Enumerable.Range(0, 64).Select(i => (float)i)], 8);
-        Assert.Equal("▁▂▃▄▅▆▇█", glyphs);
+        var cells = Sparkline.Beat([.. Enumerable.Range(0, 64).Select(i => (float)i)], new float[64], 8, saliencyScale: 1);
+        Assert.Equal("▁▂▃▄▅▆▇█", new string([.. cells.Select(c => c.Glyph)]));
     }
 
     [Fact]

@@ -61,13 +61,5 @@ internal sealed record MapSelection(ClassMapGrouping? Grouping, string? Class)
         };
     }
 
-    public string Describe() => (Grouping, Class) switch
-    {
-        (null, null) => "all class maps",
-        ({ } g, null) => $"{ClassMapKey.GroupingName(g)} maps",
-        (null, { } c) => $"maps of class {c}",
-        ({ } g, { } c) => $"{ClassMapKey.GroupingName(g)} maps of class {c}",
-    };
-
     private static bool IsClass(string text) => Aami.Classes.Any(c => string.Equals(c.ToString(), text, StringComparison.OrdinalIgnoreCase));
 }

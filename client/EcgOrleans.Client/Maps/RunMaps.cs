@@ -17,7 +17,4 @@ internal sealed record RunMaps(RunConfig Config, long Beats, int Records, IReadO
         cancellation.ThrowIfCancellationRequested();
         return new RunMaps(info.Config, info.BeatsScored, info.Records.Count, [.. maps.Where(m => m.Count > 0)], DateTimeOffset.UtcNow);
     }
-
-    /// <summary>The beats of each map, by key.</summary>
-    public IReadOnlyDictionary<string, long> Counts() => Maps.ToDictionary(m => m.Key, m => m.Count, StringComparer.Ordinal);
 }

@@ -43,15 +43,6 @@ internal static class Sparkline
         return Math.Clamp((int)Math.Round(t * (Levels.Length - 1)), 0, Levels.Length - 1);
     }
 
-    /// <summary>Plain glyphs of a curve scaled between its own minimum and maximum.</summary>
-    public static string Glyphs(ReadOnlySpan<float> values, int width)
-    {
-        var bins = Resample(values, width);
-        if (bins.Length == 0) return "";
-        var (min, max) = (bins.Min(), bins.Max());
-        return new string([.. bins.Select(v => Levels[Level(v, min, max)])]);
-    }
-
     /// <summary>
     /// An average beat: heights from <paramref name="beat"/>, colours from <paramref name="saliency"/> (same length)
     /// divided by <paramref name="saliencyScale"/>, so that several maps drawn with one scale compare by colour.
