@@ -19,6 +19,20 @@ internal sealed class SampleRing
 
     public int Capacity => _values.Length;
 
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(_values.Length);
+        foreach (var value in _values) writer.Write(value);
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote into a ring of the same capacity.</summary>
+    public void Load(BinaryReader reader)
+    {
+        var capacity = reader.ReadInt32();
+        if (capacity != _values.Length) throw new InvalidDataException($"corrupt state snapshot: a sample ring of {capacity} values where {_values.Length} are expected");
+        for (var i = 0; i < _values.Length; i++) _values[i] = reader.ReadDouble();
+    }
+
     /// <summary>The value at absolute sample <paramref name="sample"/>; the caller keeps it within the last Capacity samples.</summary>
     public double this[long sample]
     {
