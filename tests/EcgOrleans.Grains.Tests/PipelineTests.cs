@@ -105,9 +105,9 @@ public sealed class PipelineTests(ClusterFixture fixture)
         var deactivator = new Deactivator(Grains, GrainKeys.ClassMap(run, "reference/N"));
 
         var resumes = await Task.WhenAll(Records.Value.Select(r => RecordDriver.StreamAsync(Grains, run, "mitdb", r, chunkSamples: 2000,
-            afterChunk: (grain, _, sequence) => sequence % 5 == 2 ? deactivator.After(grain, sequence) : Task.CompletedTask)));
+            afterChunk: (grain, _, sequence) => sequence % 9 == 4 ? deactivator.After(grain, sequence) : Task.CompletedTask)));
 
-        Assert.True(deactivator.Count > 10);
+        Assert.True(deactivator.Count > 10, $"{deactivator.Count} deactivations");
         Assert.True(resumes.Sum() > 0, "a deactivated record grain resumes from its last commit point");
         await AssertMapsEqualOnePass(run);
     }
@@ -125,10 +125,10 @@ public sealed class PipelineTests(ClusterFixture fixture)
                 var again = await Assert.ThrowsAsync<EcgRequestException>(() => grain.Append(plan.Chunk(sequence)));
                 Assert.Equal(EcgRequestException.Codes.ChunkOutOfOrder, again.Code);
                 Interlocked.Increment(ref refused);
-                if (sequence % 5 == 2) await deactivator.After(grain, sequence);
+                if (sequence % 9 == 4) await deactivator.After(grain, sequence);
             })));
 
-        Assert.True(refused > 100 && deactivator.Count > 20, $"{refused} chunks re-sent, {deactivator.Count} deactivations");
+        Assert.True(refused > 100 && deactivator.Count > 10, $"{refused} chunks re-sent, {deactivator.Count} deactivations");
         Assert.True(resumes.Sum() > 0, "a deactivated record grain resumes from its last commit point");
         var info = await Grains.GetGrain<IRunGrain>(run).GetInfo();
         Assert.All(info.Records, r => Assert.True(r.Done));

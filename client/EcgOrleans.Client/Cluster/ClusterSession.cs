@@ -49,10 +49,10 @@ internal sealed class ClusterSession : IAsyncDisposable
         }
         else
         {
-            var gateways = Gateways(settings.Gateway);
             builder.UseOrleansClient(client =>
             {
-                client.UseStaticClustering(gateways);
+                if (settings.Redis is { } redis) client.UseRedisClustering(o => o.ConfigurationOptions = EcgSiloHosting.RedisOptions(redis));
+                else client.UseStaticClustering(Gateways(settings.Gateway));
                 client.Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = settings.ClusterId;
@@ -69,7 +69,7 @@ internal sealed class ClusterSession : IAsyncDisposable
         {
             host.Dispose();
             throw new InvalidOperationException(
-                $"cannot reach a silo at {settings.Gateway ?? "127.0.0.1:30000"} ({e.Message}); start one with `dotnet run --project silo/EcgOrleans.Silo` or pass --in-process", e);
+                $"cannot reach a silo at {settings.Redis ?? settings.Gateway ?? "127.0.0.1:30000"} ({e.Message}); start one with `dotnet run --project silo/EcgOrleans.Silo` or pass --in-process", e);
         }
         return new ClusterSession(host, settings.InProcess);
     }

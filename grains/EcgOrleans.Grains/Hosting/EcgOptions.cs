@@ -5,11 +5,17 @@ public sealed class EcgOptions
 {
     public const string Section = "Ecg";
 
-    /// <summary>"localhost" (one silo, the default) or "redis".</summary>
+    /// <summary>"localhost" (one silo, the default), "redis", or "kubernetes" (Kubernetes hosting with Redis membership).</summary>
     public string Clustering { get; set; } = "localhost";
 
     /// <summary>"memory" (the default) or "redis".</summary>
     public string Storage { get; set; } = "memory";
+
+    /// <summary>StackExchange.Redis connection string for Redis clustering and storage.</summary>
+    public string Redis { get; set; } = "127.0.0.1:6379";
+
+    /// <summary>Address other silos and clients reach this silo at (Redis clustering outside Kubernetes).</summary>
+    public string AdvertisedIp { get; set; } = "127.0.0.1";
 
     public string ClusterId { get; set; } = "ecg";
 

@@ -1,13 +1,18 @@
+using System.Net;
 using EcgOrleans.Ml.Saliency;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using StackExchange.Redis;
 
 namespace EcgOrleans.Grains.Hosting;
 
 /// <summary>The one place a silo is wired, shared by the silo host and the client's in-process silo.</summary>
 public static class EcgSiloHosting
 {
+    /// <summary>Providers from the "Ecg" section (see <see cref="EcgOptions"/>; environment variables such as Ecg__Clustering override it).</summary>
     public static ISiloBuilder AddEcgOrleans(this ISiloBuilder silo, IConfiguration configuration)
     {
         var section = configuration.GetSection(EcgOptions.Section);
@@ -19,8 +24,18 @@ public static class EcgSiloHosting
             case "localhost":
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
                 break;
+            case "redis":
+                silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(options.Redis));
+                silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+                silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIp), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                break;
+            case "kubernetes":
+                // Pod name, IP, cluster and service ids come from the pod's environment (deploy/k8s).
+                silo.UseKubernetesHosting();
+                silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(options.Redis));
+                break;
             default:
-                throw new InvalidOperationException($"Ecg:Clustering '{options.Clustering}' is not one of: localhost");
+                throw new InvalidOperationException($"Ecg:Clustering '{options.Clustering}' is not one of: localhost, redis, kubernetes");
         }
 
         switch (options.Storage.ToLowerInvariant())
@@ -28,8 +43,11 @@ public static class EcgSiloHosting
             case "memory":
                 silo.AddMemoryGrainStorage(EcgStorage.Name);
                 break;
+            case "redis":
+                silo.AddRedisGrainStorage(EcgStorage.Name, o => o.ConfigurationOptions = RedisOptions(options.Redis));
+                break;
             default:
-                throw new InvalidOperationException($"Ecg:Storage '{options.Storage}' is not one of: memory");
+                throw new InvalidOperationException($"Ecg:Storage '{options.Storage}' is not one of: memory, redis");
         }
 
         return silo.AddEcgGrains(options);
@@ -42,5 +60,13 @@ public static class EcgSiloHosting
         TorchThreads.Configure(options.TorchThreads);
         silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, BundledModels>());
         return silo;
+    }
+
+    /// <summary>Redis connection options that ride out a restarting server instead of failing at start.</summary>
+    public static ConfigurationOptions RedisOptions(string connection)
+    {
+        var options = ConfigurationOptions.Parse(connection);
+        options.AbortOnConnectFail = false;
+        return options;
     }
 }

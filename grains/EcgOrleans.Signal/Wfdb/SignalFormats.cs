@@ -46,13 +46,16 @@ public static class SignalFormats
         _ => 1,
     };
 
-    /// <summary>Bytes that hold <paramref name="samples"/> samples, a partial last group included.</summary>
-    public static long BytesFor(int format, long samples) => format switch
+    /// <summary>
+    /// Bytes that hold <paramref name="samples"/> samples, a partial last group included; an
+    /// <see cref="OverflowException"/> when that is more than a long counts (a header's absurd sample count).
+    /// </summary>
+    public static long BytesFor(int format, long samples) => checked(format switch
     {
         212 => samples / 2 * 3 + (samples % 2 == 0 ? 0 : 2),
         310 or 311 => samples / 3 * 4 + (samples % 3) * 2,
         _ => samples * BytesPerGroup(format),
-    };
+    });
 }
 
 /// <summary>Streaming decoder of one signal file's interleaved samples.</summary>

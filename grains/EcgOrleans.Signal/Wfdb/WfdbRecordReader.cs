@@ -8,6 +8,7 @@ namespace EcgOrleans.Signal.Wfdb;
 public sealed class WfdbRecordReader : IDisposable
 {
     private const int ReadBufferBytes = 1 << 16;
+    private const int ReadToEndSamples = 1 << 16;
 
     private readonly SignalFile[] _files;
     private readonly long[] _sums;
@@ -15,7 +16,7 @@ public sealed class WfdbRecordReader : IDisposable
     private long _framesRead;
     private bool _verified;
 
-    private WfdbRecordReader(string directory, RecordHeader header)
+    private WfdbRecordReader(RecordHeader header, Func<string, Stream> openSignalFile)
     {
         Header = header;
         _sums = new long[header.SignalCount];
@@ -28,7 +29,7 @@ public sealed class WfdbRecordReader : IDisposable
         try
         {
             for (var g = 0; g < groups.Count; g++)
-                _files[g] = SignalFile.Open(directory, header, [.. groups[g].Select(s => s.index)]);
+                _files[g] = SignalFile.Open(openSignalFile, header, [.. groups[g].Select(s => s.index)]);
         }
         catch
         {
@@ -48,8 +49,18 @@ public sealed class WfdbRecordReader : IDisposable
     public static WfdbRecordReader Open(string directory, string recordName)
     {
         var header = ReadHeader(directory, recordName);
-        return new WfdbRecordReader(directory, header);
+        return new WfdbRecordReader(header, name => new FileStream(
+            Path.Combine(directory, name), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan));
     }
+
+    /// <summary>
+    /// Reads a record whose header is already parsed and whose signal files come from elsewhere than a
+    /// folder (memory, an archive, an upload): <paramref name="openSignalFile"/> opens the file a signal
+    /// line names, as a seekable stream the reader disposes. An <see cref="IOException"/> it throws
+    /// becomes a <see cref="WfdbFormatException"/> naming the file.
+    /// </summary>
+    public static WfdbRecordReader Open(RecordHeader header, Func<string, Stream> openSignalFile) =>
+        new(header, openSignalFile);
 
     public static RecordHeader ReadHeader(string directory, string recordName)
     {
@@ -115,7 +126,10 @@ public sealed class WfdbRecordReader : IDisposable
             for (var s = 0; s < signals; s++) result[s] = [];
         }
 
-        var buffer = new int[signals * 8192];
+        // About 64K samples a call, however many signals: a header of thousands of signals must not make this
+        // buffer (and the decoded-sample buffers it sizes) hundreds of megabytes.
+        var framesPerCall = (int)Math.Clamp(capacity, 1, ReadToEndSamples / Math.Max(1, signals));
+        var buffer = new int[signals * framesPerCall];
         long at = 0;
         int frames;
         while ((frames = ReadFrames(buffer)) > 0)
@@ -182,19 +196,20 @@ public sealed class WfdbRecordReader : IDisposable
     /// <summary>One signal file and the signals it interleaves.</summary>
     private sealed class SignalFile : IDisposable
     {
-        private readonly FileStream _stream;
+        private readonly Stream _stream;
         private readonly SignalFileDecoder _decoder;
         private readonly int[] _signalIndices;
-        private readonly byte[] _bytes = new byte[ReadBufferBytes];
+        private readonly byte[] _bytes;
         private int _byteStart;
         private int _byteEnd;
-        private int[] _samples = new int[4096];
+        private int[] _samples = [];
         private int _sampleCount; // decoded samples waiting to be scattered
         private bool _endOfFile;
         private long _samplesDecoded;
 
-        private SignalFile(string name, int format, FileStream stream, int[] signalIndices, IReadOnlyList<int> initialValues)
+        private SignalFile(string name, int format, Stream stream, int bufferBytes, int[] signalIndices, IReadOnlyList<int> initialValues)
         {
+            _bytes = new byte[bufferBytes];
             Name = name;
             Format = format;
             _stream = stream;
@@ -208,7 +223,7 @@ public sealed class WfdbRecordReader : IDisposable
 
         private int Width => _signalIndices.Length;
 
-        public static SignalFile Open(string directory, RecordHeader header, int[] signalIndices)
+        public static SignalFile Open(Func<string, Stream> openSignalFile, RecordHeader header, int[] signalIndices)
         {
             var specs = signalIndices.Select(i => header.Signals[i]).ToArray();
             var name = specs[0].FileName;
@@ -223,15 +238,19 @@ public sealed class WfdbRecordReader : IDisposable
                         $"signals in one file ({name}) must share a byte offset");
             }
 
-            var path = Path.Combine(directory, name);
-            FileStream stream;
+            Stream stream;
             try
             {
-                stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+                stream = openSignalFile(name);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new WfdbFormatException(header.Name, name, "signal file", $"cannot open {path}: {e.Message}", e);
+                throw new WfdbFormatException(header.Name, name, "signal file", $"cannot open {name}: {e.Message}", e);
+            }
+            if (!stream.CanSeek)
+            {
+                stream.Dispose();
+                throw new ArgumentException($"the stream opened for {name} cannot seek", nameof(openSignalFile));
             }
 
             try
@@ -241,7 +260,10 @@ public sealed class WfdbRecordReader : IDisposable
                     throw new WfdbFormatException(header.Name, name, "byte offset", $"offset {offset} lies beyond the end of the {stream.Length}-byte file");
                 if (header.SampleCount is { } frames)
                 {
-                    var expected = offset + SignalFormats.BytesFor(format, frames * signalIndices.Length);
+                    var expected = FileLength(offset, format, frames, signalIndices.Length);
+                    if (expected is null)
+                        throw new WfdbFormatException(header.Name, name, "number of samples",
+                            $"the header counts {frames} samples per signal, more than any file can hold (this one holds {stream.Length} bytes)");
                     if (stream.Length < expected)
                         throw new WfdbFormatException(header.Name, name, "number of samples",
                             $"the header counts {frames} samples per signal, which need {expected} bytes, but the file holds {stream.Length} (truncated?)");
@@ -251,12 +273,27 @@ public sealed class WfdbRecordReader : IDisposable
                 }
                 stream.Seek(offset, SeekOrigin.Begin);
                 var initial = specs.Select(s => s.InitialValue ?? s.AdcZero).ToArray();
-                return new SignalFile(name, format, stream, signalIndices, initial);
+                // No bigger than the file: a header that names thousands of tiny files must not cost 64 KiB each.
+                var bufferBytes = (int)Math.Clamp(stream.Length - offset, SignalFormats.BytesPerGroup(format), ReadBufferBytes);
+                return new SignalFile(name, format, stream, bufferBytes, signalIndices, initial);
             }
             catch
             {
                 stream.Dispose();
                 throw;
+            }
+        }
+
+        /// <summary>Bytes a file of <paramref name="frames"/> frames needs, its offset included; null past what a long holds.</summary>
+        private static long? FileLength(long offset, int format, long frames, int signalsInFile)
+        {
+            try
+            {
+                return checked(offset + SignalFormats.BytesFor(format, checked(frames * signalsInFile)));
+            }
+            catch (OverflowException)
+            {
+                return null;
             }
         }
 
@@ -307,7 +344,13 @@ public sealed class WfdbRecordReader : IDisposable
             if (header.SampleCount is { } count && framesRead < count)
                 throw new WfdbFormatException(header.Name, Name, "number of samples",
                     $"the header counts {count} samples per signal, the file ends after {framesRead}");
-            if (header.SampleCount is null && (_sampleCount % Width != 0 || _byteEnd > _byteStart))
+            if (header.SampleCount is not null) return;
+            // Without a count the record ends with its shortest file: what another file still holds was never read.
+            var bytesLeft = _byteEnd - _byteStart + (_stream.Length - _stream.Position);
+            if (_sampleCount >= Width || bytesLeft > 0)
+                throw new WfdbFormatException(header.Name, Name, "number of samples",
+                    $"the file holds more than the {framesRead} frames of the record's other signal files");
+            if (_sampleCount > 0)
                 throw new WfdbFormatException(header.Name, Name, "number of samples",
                     $"the file ends in the middle of a frame ({_samplesDecoded} samples for {Width} signals)");
         }

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# A multi-silo EcgOrleans cluster on this machine: Redis membership and grain state, N silo processes
+# on 127.0.0.1 with distinct ports. Stops exactly the processes it started (pid files).
+#
+#   deploy/local-cluster.sh up N      start redis-server (unless one answers) and silos 1..N
+#   deploy/local-cluster.sh down      stop the silos it started, and redis-server if it started it
+#   deploy/local-cluster.sh status    what runs
+#   deploy/local-cluster.sh kill I    kill -9 silo I (fault injection)
+#   deploy/local-cluster.sh start I   start silo I alone
+#
+# Silo I listens on silo port 11110+I, gateway 30000+I-1 and HTTP 8080+I-1 (bases settable below).
+# Settings: ECG_REDIS (default 127.0.0.1:6379), ECG_SILO_DLL (a built silo; default: build it in Release),
+# ECG_CLUSTER_DIR (pid and log folder; default deploy/.local-cluster), ECG_CLUSTER_ID,
+# ECG_SILO_PORT_BASE (11110), ECG_GATEWAY_PORT_BASE (30000), ECG_HTTP_PORT_BASE (8080).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+state="${ECG_CLUSTER_DIR:-$root/deploy/.local-cluster}"
+redis="${ECG_REDIS:-127.0.0.1:6379}"
+redis_host="${redis%:*}"
+redis_port="${redis##*:}"
+cluster_id="${ECG_CLUSTER_ID:-ecg-local}"
+silo_base="${ECG_SILO_PORT_BASE:-11110}"
+gateway_base="${ECG_GATEWAY_PORT_BASE:-30000}"
+http_base="${ECG_HTTP_PORT_BASE:-8080}"
+mkdir -p "$state"
+
+silo_dll() {
+  if [ -n "${ECG_SILO_DLL:-}" ]; then echo "$ECG_SILO_DLL"; return; fi
+  local dll="$root/silo/EcgOrleans.Silo/bin/Release/net10.0/linux-x64/EcgOrleans.Silo.dll"
+  dotnet build "$root/silo/EcgOrleans.Silo" -c Release --nologo -v quiet >&2
+  echo "$dll"
+}
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+redis_up() { redis-cli -h "$redis_host" -p "$redis_port" ping 2>/dev/null | grep -q PONG; }
+
+start_redis() {
+  if redis_up; then return; fi
+  command -v redis-server >/dev/null || { echo "redis-server is not installed (apt-get install -y redis-server)" >&2; exit 1; }
+  redis-server --bind "$redis_host" --port "$redis_port" --daemonize yes --dir "$state" \
+    --pidfile "$state/redis.pid" --logfile "$state/redis.log" --appendonly yes --appendfsync always --save ""
+  for _ in $(seq 50); do redis_up && break; sleep 0.1; done
+  redis_up || { echo "redis-server did not start; see $state/redis.log" >&2; exit 1; }
+  touch "$state/redis.started-here"
+}
+
+start_silo() {
+  local i="$1" dll="$2"
+  if alive "$state/silo-$i.pid"; then echo "silo $i already runs (pid $(cat "$state/silo-$i.pid"))"; return; fi
+  Ecg__Clustering=redis Ecg__Storage=redis Ecg__Redis="$redis" Ecg__ClusterId="$cluster_id" \
+  Ecg__SiloPort=$((silo_base + i)) Ecg__GatewayPort=$((gateway_base + i - 1)) Urls="http://127.0.0.1:$((http_base + i - 1))" \
+    nohup dotnet "$dll" >"$state/silo-$i.log" 2>&1 &
+  echo $! >"$state/silo-$i.pid"
+  echo "silo $i: pid $!, gateway 127.0.0.1:$((gateway_base + i - 1)), http://127.0.0.1:$((http_base + i - 1)), log $state/silo-$i.log"
+}
+
+wait_ready() {
+  local i="$1"
+  for _ in $(seq 600); do
+    # The gateway opens once the silo is active in the cluster.
+    if (exec 3<>"/dev/tcp/127.0.0.1/$((gateway_base + i - 1))") 2>/dev/null; then return 0; fi
+    alive "$state/silo-$i.pid" || { echo "silo $i died; see $state/silo-$i.log" >&2; tail -20 "$state/silo-$i.log" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "silo $i is not ready after 120 s" >&2
+  return 1
+}
+
+stop_pid() {
+  local file="$1"
+  if alive "$file"; then
+    local pid; pid="$(cat "$file")"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$file"
+}
+
+case "${1:-}" in
+  up)
+    n="${2:?usage: local-cluster.sh up N}"
+    start_redis
+    dll="$(silo_dll)"
+    for i in $(seq 1 "$n"); do start_silo "$i" "$dll"; done
+    for i in $(seq 1 "$n"); do wait_ready "$i"; done
+    echo "cluster '$cluster_id' of $n silos is up; connect with: ecg ... --gateway 127.0.0.1:$gateway_base (or --redis $redis)"
+    ;;
+  start)
+    i="${2:?usage: local-cluster.sh start I}"
+    start_silo "$i" "$(silo_dll)"
+    wait_ready "$i"
+    ;;
+  kill)
+    i="${2:?usage: local-cluster.sh kill I}"
+    file="$state/silo-$i.pid"
+    alive "$file" || { echo "silo $i does not run" >&2; exit 1; }
+    kill -9 "$(cat "$file")"
+    rm -f "$file"
+    echo "silo $i killed (SIGKILL)"
+    ;;
+  down)
+    for file in "$state"/silo-*.pid; do [ -e "$file" ] && stop_pid "$file"; done
+    if [ -f "$state/redis.started-here" ]; then
+      redis-cli -h "$redis_host" -p "$redis_port" shutdown nosave >/dev/null 2>&1 || stop_pid "$state/redis.pid"
+      rm -f "$state/redis.started-here" "$state/redis.pid"
+    fi
+    echo "cluster down"
+    ;;
+  status)
+    for file in "$state"/silo-*.pid; do
+      [ -e "$file" ] || continue
+      name="$(basename "$file" .pid)"
+      if alive "$file"; then echo "$name: running (pid $(cat "$file"))"; else echo "$name: not running"; fi
+    done
+    if redis_up; then echo "redis $redis: up"; else echo "redis $redis: down"; fi
+    ;;
+  *)
+    sed -n '2,13p' "$0"
+    exit 2
+    ;;
+esac

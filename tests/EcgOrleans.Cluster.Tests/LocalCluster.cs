@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using EcgOrleans.Tests;
+
+namespace EcgOrleans.Cluster.Tests;
+
+/// <summary>
+/// A cluster of silo processes driven through deploy/local-cluster.sh, with its own redis-server (AOF on, so a
+/// restart keeps the state) on ports no other test uses.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    public const int RedisPort = 6391;
+    public const int GatewayBase = 31000;
+    private readonly string _folder = TestData.NewTempDirectory("ecg-cluster");
+    private readonly string _script = Path.Combine(TestData.RepositoryRoot, "deploy", "local-cluster.sh");
+    private Process? _redis;
+
+    public string Redis => $"127.0.0.1:{RedisPort}";
+
+    public string Gateways(int silos) => string.Join(',', Enumerable.Range(0, silos).Select(i => $"127.0.0.1:{GatewayBase + i}"));
+
+    public async Task StartRedisAsync()
+    {
+        _redis = Process.Start(new ProcessStartInfo("redis-server",
+            $"--bind 127.0.0.1 --port {RedisPort} --dir {_folder} --appendonly yes --appendfsync always --save \"\"")
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("redis-server did not start (apt-get install -y redis-server)");
+        _redis.OutputDataReceived += (_, _) => { };
+        _redis.BeginOutputReadLine();
+        await WaitForAsync(() => Run("redis-cli", $"-p {RedisPort} ping").Contains("PONG"), TimeSpan.FromSeconds(20), "redis-server to answer");
+    }
+
+    /// <summary>Stops redis-server (it writes its append-only file as it goes) and starts it again on the same folder.</summary>
+    public async Task RestartRedisAsync(TimeSpan downtime)
+    {
+        _redis!.Kill();
+        await _redis.WaitForExitAsync();
+        await Task.Delay(downtime);
+        await StartRedisAsync();
+    }
+
+    public string Script(string arguments) => Run("bash", $"{_script} {arguments}", new Dictionary<string, string>
+    {
+        ["ECG_REDIS"] = Redis,
+        ["ECG_CLUSTER_DIR"] = _folder,
+        ["ECG_CLUSTER_ID"] = "ecg-fault-test",
+        ["ECG_SILO_PORT_BASE"] = "21110",
+        ["ECG_GATEWAY_PORT_BASE"] = GatewayBase.ToString(),
+        ["ECG_HTTP_PORT_BASE"] = "18180",
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            Script("down");
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        if (_redis is { HasExited: false })
+        {
+            _redis.Kill();
+            await _redis.WaitForExitAsync();
+        }
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private static string Run(string file, string arguments, IDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {arguments} exited with {process.ExitCode}: {error.Result}{output.Result}");
+        return output.Result;
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                if (condition()) return;
+            }
+            catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited {timeout} for {what}");
+            await Task.Delay(200);
+        }
+    }
+}
