@@ -25,7 +25,8 @@ public sealed class RecordGrain(
     {
         var (run, _, _) = GrainKeys.ParseRecord(Key);
         _config ??= await grains.GetGrain<IRunGrain>(run).GetConfig();
-        _stream ??= RecordStream.Resume(Key, BeatRepresentation.Parse(_config.Representation), _config.RhythmFeatures, state.State);
+        _stream ??= RecordStream.Resume(Key, BeatRepresentation.Parse(_config.Representation), _config.RhythmFeatures, state.State,
+            referencesRequired: _config.Target == "reference");
 
         var outcome = _stream.Accept(chunk);
         try

@@ -1,4 +1,5 @@
 using EcgOrleans.Abstractions;
+using EcgOrleans.Grains.Pipeline;
 using EcgOrleans.Ml.ClassMaps;
 using EcgOrleans.Signal.Beats;
 using EcgOrleans.Signal.Qrs;
@@ -140,6 +141,20 @@ public sealed class PipelineTests(ClusterFixture fixture)
         Assert.Equal(detections, total);
         Assert.Equal(detections, info.BeatsScored);
         await AssertMapsEqualOnePass(run, ExpectedUnannotated.Value);
+    }
+
+    [Fact]
+    public async Task A_run_with_saliency_towards_the_reference_class_refuses_records_without_annotations()
+    {
+        var run = $"run-{Guid.NewGuid():N}"[..20];
+        await Grains.GetGrain<IRunGrain>(run).Configure(new RunRequest("test-window", Target: "reference"));
+        var grain = Grains.GetGrain<IRecordGrain>(GrainKeys.Record(run, "mitdb", "100"));
+
+        var refused = await Assert.ThrowsAsync<EcgRequestException>(() => grain.Append(new ChunkPlan(Unannotated.Value[0], 3600).Chunk(0)));
+
+        Assert.Equal(EcgRequestException.Codes.InvalidChunk, refused.Code);
+        Assert.Contains("reference class", refused.Message);
+        Assert.Equal(0, (await grain.GetProgress()).NextSequence);
     }
 
     [Fact]

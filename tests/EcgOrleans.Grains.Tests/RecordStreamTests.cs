@@ -180,6 +180,14 @@ public sealed class RecordStreamTests
     }
 
     [Fact]
+    public void A_run_that_takes_saliency_towards_the_reference_class_refuses_chunks_without_annotations()
+    {
+        var stream = RecordStream.Resume("r/mitdb/208", BeatRepresentation.Window, 4, new RecordState(), referencesRequired: true);
+        Assert.Contains("reference class", Refused(stream, new ChunkPlan(Unannotated.Value, 36000).Chunk(0)).Message);
+        Assert.NotEmpty(stream.Accept(new ChunkPlan(Record.Value, 36000).Chunk(0, flush: true)).Batches);
+    }
+
+    [Fact]
     public void A_record_without_annotations_needs_a_frequency_the_detector_takes()
     {
         var stream = NewStream();

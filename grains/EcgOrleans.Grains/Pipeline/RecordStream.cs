@@ -24,11 +24,12 @@ public sealed class RecordStream
     private BeatSegmenter? _segmenter;
     private QrsDetector? _detector; // only for a record whose chunks carry no annotations
 
-    private RecordStream(string recordKey, BeatRepresentation representation, int rhythmFeatures, RecordState state)
+    private RecordStream(string recordKey, BeatRepresentation representation, int rhythmFeatures, bool referencesRequired, RecordState state)
     {
         RecordKey = recordKey;
         Representation = representation;
         RhythmFeatures = rhythmFeatures;
+        ReferencesRequired = referencesRequired;
         _state = state;
         if (state.Segmenter is { } segmenter) _segmenter = BeatSegmenter.Restore(segmenter);
         if (state.Detector is { } detector) _detector = QrsDetector.Restore(detector);
@@ -40,6 +41,9 @@ public sealed class RecordStream
 
     /// <summary>Rhythm features the model takes (0 or <see cref="Signal.Beats.RhythmFeatures.Count"/>).</summary>
     public int RhythmFeatures { get; }
+
+    /// <summary>Whether every beat needs a reference class (a run whose saliency target is the reference class).</summary>
+    public bool ReferencesRequired { get; }
 
     public long NextSequence => _state.NextSequence;
 
@@ -55,8 +59,10 @@ public sealed class RecordStream
     public int Waiting => _waiting.Count;
 
     /// <summary>A stream resumed from its last commit point (a fresh one when <paramref name="committed"/> is new).</summary>
-    public static RecordStream Resume(string recordKey, BeatRepresentation representation, int rhythmFeatures, RecordState committed) =>
-        new(recordKey, representation, rhythmFeatures, Copy(committed));
+    /// <param name="referencesRequired">Refuse chunks without reference annotations: their beats would have no reference class.</param>
+    public static RecordStream Resume(string recordKey, BeatRepresentation representation, int rhythmFeatures, RecordState committed,
+        bool referencesRequired = false) =>
+        new(recordKey, representation, rhythmFeatures, referencesRequired, Copy(committed));
 
     /// <summary>
     /// Checks and applies one chunk. Returns the batches to score now and whether, once they are merged, the
@@ -152,6 +158,8 @@ public sealed class RecordStream
             throw Invalid(chunk, annotated ? "the record's earlier chunks carried annotations; this one has none" : "the record's earlier chunks carried no annotations; this one has");
         if (chunk.Annotations is null)
         {
+            if (ReferencesRequired)
+                throw Invalid(chunk, "the run's saliency target is the reference class, and a chunk without reference annotations gives its beats none");
             if (!(fs >= QrsDetector.MinSamplingFrequency && fs <= QrsDetector.MaxSamplingFrequency))
                 throw Invalid(chunk, $"without reference annotations the beats are detected, which needs a sampling frequency between {QrsDetector.MinSamplingFrequency} and {QrsDetector.MaxSamplingFrequency} Hz, not {fs} Hz");
             return null;

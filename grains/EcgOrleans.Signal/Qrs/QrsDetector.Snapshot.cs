@@ -32,7 +32,7 @@ public sealed partial class QrsDetector
             w.Write(_lastEmitted);
             w.Write(_integralSum);
             foreach (var filter in new[] { _highPass1, _highPass2, _lowPass1, _lowPass2, _baseline }) filter.Save(w);
-            foreach (var ring in Rings) ring.Save(w);
+            foreach (var (ring, latest) in Rings) ring.Save(w, _next, latest);
             _peaks.Save(w);
             _rules.Save(w);
         }
@@ -76,7 +76,7 @@ public sealed partial class QrsDetector
             detector._lowPass1.Load(r);
             detector._lowPass2.Load(r);
             detector._baseline.Load(r);
-            foreach (var ring in detector.Rings) ring.Load(r);
+            foreach (var (ring, latest) in detector.Rings) ring.Load(r, detector._next, latest);
             detector._peaks.Load(r);
             detector._rules.Load(r);
             if (r.BaseStream.Position != payload.Length) throw new InvalidDataException("corrupt QRS detector snapshot: bytes left over after the state");
@@ -91,7 +91,25 @@ public sealed partial class QrsDetector
         }
     }
 
-    private SampleRing[] Rings => [_baselineRemoved, _smoothedLead, _bandPassed, _slope, _squared, _integrated];
+    /// <summary>
+    /// Each ring with how many of its latest samples a later step can still read: the next step n = _next reads
+    /// the baseline-removed lead over the smoothing window, the band-passed lead a derivative span back, the squares
+    /// an integration window back, and describes the candidate n − half-width: its integrated value, the slopes an
+    /// integration window before it, and the smoothed lead from its R search window (see Describe and LocateR).
+    /// Only these are written, a third of the rings' size; the rest come back as NaN, so that a read of one would
+    /// show (a test restores after every single sample).
+    /// </summary>
+    private (SampleRing Ring, int Latest)[] Rings =>
+    [
+        (_baselineRemoved, _smoothing - 1),
+        (_bandPassed, _derivativeSpan),
+        (_squared, _integrationWindow),
+        (_integrated, _peakHalfWidth),
+        (_slope, _peakHalfWidth + _integrationWindow),
+        // The R search starts at most integration window + slope lag + search span before the peak; the sharpness
+        // window and the refinement reach back from there.
+        (_smoothedLead, _peakHalfWidth + _integrationWindow + _slopeLag + _rSearchBefore + Math.Max(_sharpnessHalfWidth, _extremumRefine)),
+    ];
 
     /// <summary>
     /// The settings travel with the state: a detector resumed after the defaults changed keeps deciding as it began.

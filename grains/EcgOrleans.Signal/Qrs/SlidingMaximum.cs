@@ -15,26 +15,24 @@ internal sealed class SlidingMaximum(int width)
     /// <summary>Sample number of the maximum of the window that ends at the last pushed sample.</summary>
     public long ArgMax => _samples[_head];
 
+    /// <summary>Writes the queue's entries, oldest first (only they are ever read).</summary>
     public void Save(BinaryWriter writer)
     {
-        writer.Write(_samples.Length);
-        writer.Write(_head);
         writer.Write(_count);
-        for (var i = 0; i < _samples.Length; i++)
+        for (var i = 0; i < _count; i++)
         {
-            writer.Write(_samples[i]);
-            writer.Write(_values[i]);
+            var at = (_head + i) % _samples.Length;
+            writer.Write(_samples[at]);
+            writer.Write(_values[at]);
         }
     }
 
     /// <summary>Reads what <see cref="Save"/> wrote into a window of the same width.</summary>
     public void Load(BinaryReader reader)
     {
-        var capacity = reader.ReadInt32();
-        if (capacity != _samples.Length) throw new InvalidDataException($"corrupt state snapshot: a sliding maximum over {capacity - 1} samples where {width} are expected");
-        _head = StateFormat.Count(reader.ReadInt32(), capacity - 1);
-        _count = StateFormat.Count(reader.ReadInt32(), capacity);
-        for (var i = 0; i < capacity; i++)
+        _head = 0;
+        _count = StateFormat.Count(reader.ReadInt32(), _samples.Length);
+        for (var i = 0; i < _count; i++)
         {
             _samples[i] = reader.ReadInt64();
             _values[i] = reader.ReadDouble();

@@ -51,6 +51,25 @@ public sealed class QrsDetectorSnapshotTests
         return detections.SequenceEqual(Whole203.Value).Label($"{restores} restores: {detections.Count} detections, {Whole203.Value.Count} expected");
     }
 
+    [Fact]
+    public void Restoring_after_every_single_sample_gives_the_uninterrupted_detections()
+    {
+        // Every step then reads only what the snapshot carried: a buffer cut one sample too short would show.
+        var lead = Segment203.Value.AsSpan(0, (int)(60 * Fs)).ToArray();
+        var expected = QrsDetector.Detect(lead, Fs);
+        var detector = new QrsDetector(Fs);
+        var detections = new List<long>();
+        for (var i = 0; i < lead.Length; i++)
+        {
+            detections.AddRange(detector.Process(lead.AsSpan(i, 1)));
+            detector = QrsDetector.Restore(detector.Snapshot());
+        }
+        detections.AddRange(detector.Complete());
+
+        Assert.InRange(expected.Count, 100, 250);
+        Assert.Equal(expected, detections);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(100)] // learning
