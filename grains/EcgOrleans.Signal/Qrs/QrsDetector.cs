@@ -89,7 +89,7 @@ public sealed partial class QrsDetector
 
     /// <summary>
     /// The most <see cref="DetectionsCompleteBefore"/> can trail <see cref="SampleCount"/> while streaming, in
-    /// samples (10.56 s at any sampling frequency with the default settings): what a consumer must be ready to hold.
+    /// samples (about 10.56 s at any sampling frequency with the default settings): what a consumer must be ready to hold.
     /// </summary>
     public long MaxHorizonLag { get; }
 
