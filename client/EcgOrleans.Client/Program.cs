@@ -1,21 +1,11 @@
-using EcgOrleans.Client.Commands;
-using Spectre.Console;
-using Spectre.Console.Cli;
+using EcgOrleans.Client;
 
-var app = new CommandApp();
-app.Configure(config =>
+// The first Ctrl+C asks the running command to stop cleanly (a live session prints its summary); a second one ends the process.
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
 {
-    config.SetApplicationName("ecg");
-    config.SetExceptionHandler((exception, _) =>
-    {
-        // Errors name what was wrong (record, file, field); a stack trace would bury that.
-        var inner = exception is CommandAppException { InnerException: { } cause } ? cause : exception;
-        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {inner.Message}");
-        return 1;
-    });
-    config.AddCommand<BeatsCommand>("beats").WithDescription("Beat counts per AAMI class, per record and in total.");
-    config.AddCommand<IngestCommand>("ingest").WithDescription("Stream records into a run: beats are scored and merged into its class maps.");
-    config.AddCommand<QrsCommand>("qrs").WithDescription("QRS detection scored beat by beat against reference annotations (bxb rules): Se and +P per record and gross.");
-    config.AddCommand<SynthCommand>("synth").WithDescription("Write a synthetic ECG database (ECGSYN model) as WFDB records.");
-});
-return await app.RunAsync(args);
+    if (cancellation.IsCancellationRequested) return;
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+return await EcgApp.Create().RunAsync(args, cancellation.Token);

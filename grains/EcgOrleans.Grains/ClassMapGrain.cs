@@ -1,5 +1,6 @@
 using EcgOrleans.Abstractions;
 using EcgOrleans.Grains.Pipeline;
+using EcgOrleans.Grains.Telemetry;
 using EcgOrleans.Ml.ClassMaps;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
@@ -54,7 +55,11 @@ public sealed class ClassMapGrain(
 
     public async Task<bool> Merge(string recordKey, long batchSequence, PartialMap partial)
     {
-        if (state.State.LastBatch.TryGetValue(recordKey, out var last) && batchSequence <= last) return false;
+        if (state.State.LastBatch.TryGetValue(recordKey, out var last) && batchSequence <= last)
+        {
+            EcgMetrics.ClassMapMerge(MapKey, merged: false);
+            return false;
+        }
 
         ClassMapAccumulator incoming;
         try
@@ -94,6 +99,7 @@ public sealed class ClassMapGrain(
         }
         _accumulator = merged;
         _changed = true;
+        EcgMetrics.ClassMapMerge(MapKey, merged: true);
         return true;
     }
 

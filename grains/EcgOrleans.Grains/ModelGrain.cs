@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using EcgOrleans.Abstractions;
 using EcgOrleans.Grains.Pipeline;
+using EcgOrleans.Grains.Telemetry;
 using EcgOrleans.Ml.Checkpoints;
 using EcgOrleans.Ml.ClassMaps;
 using EcgOrleans.Ml.Models;
@@ -53,6 +55,7 @@ public sealed class ModelGrain(IGrainFactory grains) : Grain, IModelGrain
 
         var references = batch.References.Select(r => r == BeatBatch.NoReference ? (AamiClass?)null : (AamiClass)r).ToArray();
         ScoredBatch scored;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             scored = Scorer(method, target).Score(batch.Waveforms, batch.Rhythm, references);
@@ -65,6 +68,7 @@ public sealed class ModelGrain(IGrainFactory grains) : Grain, IModelGrain
             .OrderBy(p => p.Key.ToString(), StringComparer.Ordinal)
             .Select(p => ClassMapConversions.ToPartial(p.Key, p.Value))
             .ToList();
+        EcgMetrics.BatchScored(this.GetPrimaryKeyString(), method.ToLowerInvariant(), batch.Count, Stopwatch.GetElapsedTime(started));
         return Task.FromResult(new BatchScores(scored.Probabilities, [.. scored.Predicted.Select(c => (byte)c)], partials));
     }
 

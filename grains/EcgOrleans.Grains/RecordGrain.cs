@@ -1,5 +1,6 @@
 using EcgOrleans.Abstractions;
 using EcgOrleans.Grains.Pipeline;
+using EcgOrleans.Grains.Telemetry;
 using EcgOrleans.Signal.Beats;
 
 namespace EcgOrleans.Grains;
@@ -16,27 +17,49 @@ public sealed class RecordGrain(
     IGrainFactory grains) : Grain, IRecordGrain
 {
     private readonly SortedSet<string> _touchedMaps = new(StringComparer.Ordinal);
+    private readonly EcgMetrics.RecordShare _metrics = new();
     private RunConfig? _config;
     private RecordStream? _stream;
 
     private string Key => this.GetPrimaryKeyString();
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _metrics.Activated();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _metrics.Deactivated();
+        return Task.CompletedTask;
+    }
+
     public async Task<ChunkAck> Append(SignalChunk chunk)
     {
         var (run, _, _) = GrainKeys.ParseRecord(Key);
-        _config ??= await grains.GetGrain<IRunGrain>(run).GetConfig();
-        _stream ??= RecordStream.Resume(Key, BeatRepresentation.Parse(_config.Representation), _config.RhythmFeatures, state.State,
-            referencesRequired: _config.Target == "reference");
-
-        var outcome = _stream.Accept(chunk);
+        ChunkOutcome outcome;
+        try
+        {
+            _config ??= await grains.GetGrain<IRunGrain>(run).GetConfig();
+            _stream ??= RecordStream.Resume(Key, BeatRepresentation.Parse(_config.Representation), _config.RhythmFeatures, state.State,
+                referencesRequired: _config.Target == "reference");
+            outcome = _stream.Accept(chunk);
+        }
+        catch (EcgRequestException e)
+        {
+            EcgMetrics.ChunkRefused(e.Code);
+            throw;
+        }
         try
         {
             var model = grains.GetGrain<IModelGrain>(_config.ModelVersion);
             foreach (var batch in outcome.Batches)
             {
                 var scores = await model.Score(batch, _config.Method, _config.Target);
-                await Task.WhenAll(scores.Partials.Select(partial =>
+                var merged = await Task.WhenAll(scores.Partials.Select(partial =>
                     grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(run, partial.Key)).Merge(Key, batch.Sequence, partial)));
+                EcgMetrics.BatchMerged(_config.ModelVersion, batch, scores, anyNew: merged.Any(m => m));
                 _touchedMaps.UnionWith(scores.Partials.Select(p => p.Key));
             }
             if (outcome.CommitPoint)
@@ -49,8 +72,11 @@ public sealed class RecordGrain(
         catch
         {
             _stream = null; // back to the last commit point on the next call
+            _metrics.Waiting(0);
             throw;
         }
+        EcgMetrics.ChunkAccepted(chunk);
+        _metrics.Waiting(_stream.Waiting);
         return new ChunkAck(_stream.NextSequence, state.State.CommittedSequence, _stream.Beats, _stream.Done);
     }
 

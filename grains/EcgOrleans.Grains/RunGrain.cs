@@ -20,6 +20,8 @@ public sealed class RunGrain(
 {
     private string Name => this.GetPrimaryKeyString();
 
+    private IRunCatalogGrain Catalog => grains.GetGrain<IRunCatalogGrain>(GrainKeys.Registry);
+
     public async Task<RunConfig> Configure(RunRequest request)
     {
         GrainKeys.CheckPart(Name, "run");
@@ -31,7 +33,11 @@ public sealed class RunGrain(
 
         if (state.State.Config is { } existing)
         {
-            if (state.State.Request == normalised || SameAnalysis(existing, normalised)) return existing;
+            if (state.State.Request == normalised || SameAnalysis(existing, normalised))
+            {
+                await Catalog.Add(Name); // idempotent: completes a listing that failed after the run was stored
+                return existing;
+            }
             throw new EcgRequestException(Codes.RunConflict,
                 $"run '{Name}' exists with model {existing.ModelVersion}, method {existing.Method}, target {existing.Target}; " +
                 $"it cannot change to model {request.Model}, method {request.Method}, target {request.Target} (pick another run name)");
@@ -42,6 +48,7 @@ public sealed class RunGrain(
             model.WaveformLength, model.RhythmFeatures, DateTimeOffset.UtcNow);
         state.State.Request = normalised;
         await state.WriteStateAsync();
+        await Catalog.Add(Name);
         return state.State.Config;
     }
 

@@ -1,10 +1,10 @@
-using EcgOrleans.Grains.Hosting;
+using EcgOrleans.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.UseOrleans(silo => silo.AddEcgOrleans(builder.Configuration));
+builder.AddEcgSilo();
 
 var app = builder.Build();
-app.MapGet("/", () => Results.Text("EcgOrleans silo"));
+app.MapEcgSilo();
 app.Run();
 
 /// <summary>Entry point, visible to the API tests' WebApplicationFactory.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using EcgOrleans.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,10 +14,12 @@ namespace EcgOrleans.Client.Cluster;
 internal sealed class ClusterSession : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly StrongBox<bool> _stopping;
 
-    private ClusterSession(IHost host, bool inProcess)
+    private ClusterSession(IHost host, bool inProcess, StrongBox<bool> stopping)
     {
         _host = host;
+        _stopping = stopping;
         InProcess = inProcess;
         Client = host.Services.GetRequiredService<IClusterClient>();
     }
@@ -31,7 +34,10 @@ internal sealed class ClusterSession : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Orleans", LogLevel.Error);
+        // Orleans errors matter while the session works; once it stops, a lone silo logs every grain it cannot migrate
+        // and every call still in flight: noise for a command that has finished.
+        var stopping = new StrongBox<bool>();
+        builder.Logging.AddFilter("Orleans", level => level >= (stopping.Value ? LogLevel.Critical : LogLevel.Error));
         if (settings.InProcess)
         {
             // Free ports, so an in-process silo never collides with a silo already running here.
@@ -71,11 +77,12 @@ internal sealed class ClusterSession : IAsyncDisposable
             throw new InvalidOperationException(
                 $"cannot reach a silo at {settings.Redis ?? settings.Gateway ?? "127.0.0.1:30000"} ({e.Message}); start one with `dotnet run --project silo/EcgOrleans.Silo` or pass --in-process", e);
         }
-        return new ClusterSession(host, settings.InProcess);
+        return new ClusterSession(host, settings.InProcess, stopping);
     }
 
     public async ValueTask DisposeAsync()
     {
+        _stopping.Value = true;
         try
         {
             await _host.StopAsync(TimeSpan.FromSeconds(10));

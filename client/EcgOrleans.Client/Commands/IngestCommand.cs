@@ -91,32 +91,44 @@ internal static class Ingestion
     }
 
     public static async Task<Summary> IngestAsync(IGrainFactory grains, string run, Signal.Sources.IRecordSource source, int parallel,
-        double chunkSeconds, CancellationToken cancellation)
+        double chunkSeconds, CancellationToken cancellation, bool showProgress = true)
     {
         var uploader = new RecordUploader(grains, ClientResilience.Create());
         var stopwatch = Stopwatch.StartNew();
         long beats = 0;
+
+        Task UploadAll(Func<string, int, ProgressTask?> track, Action recordDone) =>
+            System.Threading.Tasks.Parallel.ForEachAsync(source.Records,
+                new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellation },
+                async (name, token) =>
+                {
+                    var record = source.Load(name);
+                    var plan = new ChunkPlan(record, Math.Max(1, (int)(chunkSeconds * record.Header.SamplingFrequency)));
+                    var expected = Math.Max(1, RecordBeats.Marks(record.Annotations).Length);
+                    var task = track(name, expected);
+                    var done = await uploader.UploadAsync(run, source.Dataset, plan, b => task?.Value = Math.Min(b, expected), token);
+                    task?.Value = expected;
+                    task?.StopTask();
+                    Interlocked.Add(ref beats, done.Beats);
+                    recordDone();
+                });
+
+        if (!showProgress)
+        {
+            await UploadAll((_, _) => null, () => { });
+            return new Summary(source.Records.Count, beats, stopwatch.Elapsed);
+        }
         await AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .StartAsync(async progress =>
             {
                 var total = progress.AddTask($"[bold]{source.Dataset}[/]: {source.Records.Count} records", maxValue: source.Records.Count);
-                await System.Threading.Tasks.Parallel.ForEachAsync(source.Records,
-                    new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellation },
-                    async (name, token) =>
-                    {
-                        var record = source.Load(name);
-                        var plan = new ChunkPlan(record, Math.Max(1, (int)(chunkSeconds * record.Header.SamplingFrequency)));
-                        var expected = Math.Max(1, RecordBeats.Marks(record.Annotations).Length);
-                        var task = progress.AddTask(name, maxValue: expected);
-                        var done = await uploader.UploadAsync(run, source.Dataset, plan, b => task.Value = Math.Min(b, expected), token);
-                        task.Value = expected;
-                        task.StopTask();
-                        Interlocked.Add(ref beats, done.Beats);
-                        total.Increment(1);
-                        total.Description = $"[bold]{source.Dataset}[/]: {Interlocked.Read(ref beats) / stopwatch.Elapsed.TotalSeconds:N0} beats/s";
-                    });
+                await UploadAll((name, expected) => progress.AddTask(name, maxValue: expected), () =>
+                {
+                    total.Increment(1);
+                    total.Description = $"[bold]{source.Dataset}[/]: {Interlocked.Read(ref beats) / stopwatch.Elapsed.TotalSeconds:N0} beats/s";
+                });
             });
         return new Summary(source.Records.Count, beats, stopwatch.Elapsed);
     }

@@ -20,9 +20,8 @@ internal sealed class QrsCommand : Command<QrsCommand.Settings>
     internal const string NoDataHelp =
         "[yellow]No data given.[/] Point [bold]--data[/] at a folder of WFDB records with reference annotations, for example the MIT-BIH Arrhythmia Database:\n" +
         "  wget -r -N -c -np https://physionet.org/files/mitdb/1.0.0/   [grey](or download the zip from https://physionet.org/content/mitdb/1.0.0/)[/]\n" +
-        "  ecg qrs --data physionet.org/files/mitdb/1.0.0";
-
-    internal const string SyntheticUnavailable = "The --synthetic option (the bundled ECG generator) is not available in this build.";
+        "  ecg qrs --data physionet.org/files/mitdb/1.0.0\n" +
+        "or score the detector on the bundled synthetic records: [bold]ecg qrs --synthetic[/]";
 
     internal sealed class Settings : DataSettings
     {
@@ -30,33 +29,29 @@ internal sealed class QrsCommand : Command<QrsCommand.Settings>
         [Description("Start of the scored period; the time before it is the learning period (default 300, as bxb).")]
         public double Start { get; init; } = BeatComparisonOptions.Standard.StartSeconds;
 
-        [CommandOption("--synthetic")]
-        [Description("Use the bundled synthetic ECG generator instead of --data.")]
-        public bool Synthetic { get; init; }
+        /// <summary>Synthetic records long enough to score 5 minutes after the learning period.</summary>
+        protected override double DefaultSyntheticSeconds => Start + 300;
 
         public override ValidationResult Validate()
         {
             if (!(Start >= 0) || double.IsInfinity(Start))
                 return ValidationResult.Error($"--start must be a non-negative number of seconds, not {Start.ToString(CultureInfo.InvariantCulture)}");
+            if (UsesSynthetic && SyntheticSeconds <= Start)
+                return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture,
+                    $"synthetic records of {SyntheticSeconds} s end before the scored period starts (--start {Start}): give a longer --seconds or a smaller --start"));
             return base.Validate();
         }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        if (settings.Synthetic)
-        {
-            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(SyntheticUnavailable)}[/] Use [bold]--data[/] with an annotated database.");
-            return 2;
-        }
-        if (settings.Data is null)
+        if (!settings.HasData)
         {
             AnsiConsole.MarkupLine(NoDataHelp);
-            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(SyntheticUnavailable)}[/]");
             return 2;
         }
 
-        if (settings.OpenSource() is not { } source) return 2;
+        var source = settings.Open();
         var options = BeatComparisonOptions.Standard with { StartSeconds = settings.Start };
         var report = Evaluate(source, options, cancellation);
         if (settings.Json) Console.WriteLine(JsonSerializer.Serialize(report, JsonOutput.Options));

@@ -1,0 +1,92 @@
+using EcgOrleans.Abstractions;
+using EcgOrleans.Client.Cluster;
+using Polly;
+using static EcgOrleans.Abstractions.EcgRequestException;
+
+namespace EcgOrleans.Client.Live;
+
+/// <summary>
+/// One live monitor streaming into its record grain. Each step makes the next chunk and delivers everything the
+/// grain has not yet applied. When the grain rolls back to its last commit point (a failure, a deactivation) it
+/// names the chunk it expects and the monitor resends from its <see cref="ResendBuffer"/>; a new session starts
+/// where the grain's last session left off.
+/// </summary>
+/// <param name="grain">The record grain of this monitor in its run ("run/live/monitor-01").</param>
+internal sealed class LiveMonitor(IRecordGrain grain, ResiliencePipeline resilience, string run, MonitorFeed feed)
+{
+    private const int MaxResumesPerStep = 100;
+    private readonly ResendBuffer _buffer = new();
+    private readonly IRecordGrain _grain = grain;
+    private long _expected;
+
+    public string Record => feed.Record;
+
+    public double SignalSeconds => feed.Seconds;
+
+    /// <summary>Beats the grain has scored (from its last acknowledgement).</summary>
+    public long Beats { get; private set; }
+
+    public long ChunksSent { get; private set; }
+
+    /// <summary>Times the grain sent the monitor back to an earlier chunk, or a call failed and was resumed.</summary>
+    public int Resumes { get; private set; }
+
+    /// <summary>Chunks made but not yet durable in the grain.</summary>
+    public int Pending => _buffer.Count;
+
+    /// <summary>Asks the grain where the record stands and moves the monitor there.</summary>
+    public async Task StartAsync(CancellationToken cancellation)
+    {
+        var progress = await resilience.ExecuteAsync(async _ => await _grain.GetProgress(), cancellation);
+        if (progress.Done)
+            throw new InvalidOperationException($"record {feed.Record} of run {run} is complete; a live monitor cannot add to it (pick another run)");
+        // Chunks up to the commit point are durable: skip them. Those after it may be applied but not durable: hold them for a resend.
+        feed.SkipTo(progress.CommittedSequence + 1);
+        _buffer.Reset(feed.NextSequence);
+        while (feed.NextSequence < progress.NextSequence) _buffer.Add(feed.Next());
+        _expected = progress.NextSequence;
+        Beats = progress.BeatsScored;
+    }
+
+    /// <summary>Makes the next chunk and delivers every chunk the grain still needs.</summary>
+    public async Task StepAsync(CancellationToken cancellation)
+    {
+        _buffer.Add(feed.Next());
+        var resumes = 0;
+        while (_expected < _buffer.Next)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var chunk = _buffer.Get(_expected);
+            try
+            {
+                var ack = await resilience.ExecuteAsync(async _ => await _grain.Append(chunk), cancellation);
+                ChunksSent++;
+                _expected = ack.NextSequence;
+                _buffer.Commit(ack.CommittedSequence);
+                Beats = ack.Beats;
+            }
+            catch (EcgRequestException e) when (e.Code == Codes.ChunkOutOfOrder && e.ExpectedSequence is { } expected)
+            {
+                Resume(ref resumes, e);
+                if (expected > _buffer.Next)
+                    throw new InvalidOperationException(
+                        $"record {feed.Record} of run {run} expects chunk {expected} but this monitor has made only {_buffer.Next}: is another session streaming the same monitor?", e);
+                _expected = expected;
+            }
+            catch (Exception e) when (ClientResilience.IsTransient(e) && !cancellation.IsCancellationRequested)
+            {
+                // Retries ran out: wait, then ask the grain where it stands (it rolled back to its commit point).
+                Resume(ref resumes, e);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+                _expected = (await resilience.ExecuteAsync(async _ => await _grain.GetProgress(), cancellation)).NextSequence;
+            }
+        }
+    }
+
+    private void Resume(ref int resumes, Exception cause)
+    {
+        Resumes++;
+        if (++resumes > MaxResumesPerStep)
+            throw new InvalidOperationException($"record {feed.Record} of run {run}: gave up after {MaxResumesPerStep} resumes in one step", cause);
+    }
+}

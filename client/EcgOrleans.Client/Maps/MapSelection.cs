@@ -1,0 +1,65 @@
+using EcgOrleans.Ml.ClassMaps;
+using EcgOrleans.Signal.Beats;
+
+namespace EcgOrleans.Client.Maps;
+
+/// <summary>
+/// Which class maps a command shows: a grouping (reference, predicted, cell, or all) and optionally a class.
+/// A class keeps reference/V and predicted/V; among confusion cells it keeps those whose reference class it is,
+/// and "V-N" names one cell.
+/// </summary>
+internal sealed record MapSelection(ClassMapGrouping? Grouping, string? Class)
+{
+    public static MapSelection All { get; } = new(null, null);
+
+    /// <summary>Reads the options; returns an error naming the bad value, or null.</summary>
+    public static string? TryParse(string? grouping, string? @class, out MapSelection selection)
+    {
+        selection = All;
+        ClassMapGrouping? g = null;
+        switch (grouping?.ToLowerInvariant())
+        {
+            case null or "all": break;
+            case "reference": g = ClassMapGrouping.Reference; break;
+            case "predicted": g = ClassMapGrouping.Predicted; break;
+            case "cell": g = ClassMapGrouping.Cell; break;
+            default: return $"--grouping '{grouping}' is not one of reference, predicted, cell, all";
+        }
+        string? c = null;
+        if (@class is not null)
+        {
+            var parts = @class.Split('-');
+            if (parts.Length > 2 || parts.Any(p => !IsClass(p)))
+                return $"--class '{@class}' is not an AAMI class (N, S, V, F, Q) or a confusion cell reference-predicted such as V-N";
+            if (parts.Length == 2 && g is not (null or ClassMapGrouping.Cell))
+                return $"--class {@class} names a confusion cell: use it with --grouping cell";
+            c = string.Join('-', parts.Select(p => p.ToUpperInvariant()));
+            if (parts.Length == 2) g = ClassMapGrouping.Cell;
+        }
+        selection = new MapSelection(g, c);
+        return null;
+    }
+
+    public bool Matches(string key)
+    {
+        ClassMapKey parsed;
+        try
+        {
+            parsed = ClassMapKey.Parse(key);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        if (Grouping is { } g && parsed.Grouping != g) return false;
+        if (Class is null) return true;
+        return parsed.Grouping switch
+        {
+            ClassMapGrouping.Reference => parsed.Reference.ToString() == Class,
+            ClassMapGrouping.Predicted => parsed.Predicted.ToString() == Class,
+            _ => Class.Contains('-') ? $"{parsed.Reference}-{parsed.Predicted}" == Class : parsed.Reference.ToString() == Class,
+        };
+    }
+
+    private static bool IsClass(string text) => Aami.Classes.Any(c => string.Equals(c.ToString(), text, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+using EcgOrleans.Client.Maps;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace EcgOrleans.Client.Rendering;
+
+/// <summary>Class maps as terminal tables: one run, or two side by side with their difference.</summary>
+internal static class MapTables
+{
+    public const int MinWidth = 8;
+    public const int MaxWidth = 400;
+
+    /// <summary>The narrowest automatic sparkline: still wider than any note shown in its place.</summary>
+    public const int MinAutoWidth = 16;
+
+    /// <summary>Columns the other cells of a row take (names, counts, shares, borders), measured on rendered tables.</summary>
+    private const int SingleFixedColumns = 50;
+    private const int CompareFixedColumns = 60;
+
+    /// <summary>The widest sparkline that keeps a row on one line of a console <paramref name="consoleWidth"/> columns wide (between 16 and 120).</summary>
+    public static int AutoWidth(int consoleWidth, bool comparing) =>
+        Math.Clamp(consoleWidth - (comparing ? CompareFixedColumns : SingleFixedColumns), MinAutoWidth, 120);
+
+    public static string Describe(RunMaps run) =>
+        $"run {run.Name}: {run.Config.ModelVersion}, {run.Config.Method} saliency of the {run.Config.Target} class, " +
+        $"{run.Config.Representation} beats, {run.Beats.ToString("N0", CultureInfo.InvariantCulture)} beats from {run.Records} records";
+
+    /// <summary>A line describing the run, then a row per map.</summary>
+    public static IRenderable Single(RunMaps run, int width)
+    {
+        var axis = BeatAxis.Of(run.Config);
+        var scale = MapFigures.SaliencyScale(run.Maps);
+        var table = NewTable(scale, comparing: false);
+        foreach (var map in run.Maps)
+            table.AddRow(Markup.Escape(map.Key), Count(map.Count), Curve(map, width, scale), Share(MapFigures.RhythmShare(map)), Peak(map, axis));
+        if (run.Maps.Count == 0) table.AddRow("[grey]no class maps yet[/]", "", "", "", "");
+        return new Rows(new Markup(Markup.Escape(Describe(run))), table);
+    }
+
+    /// <summary>A line describing each run (A and B), then three rows per class map: A, B, and A − B.</summary>
+    public static IRenderable Compare(RunMaps first, RunMaps second, int width)
+    {
+        var axis = BeatAxis.Of(first.Config);
+        var scale = MapFigures.SaliencyScale(first.Maps.Concat(second.Maps));
+        var pairs = MapComparison.Pair(first.Maps, second.Maps);
+        var differences = pairs.Select(MapComparison.Difference).ToList();
+        var differenceScale = MapComparison.Scale(differences);
+        var table = NewTable(scale, comparing: true, string.Create(CultureInfo.InvariantCulture,
+            $"\nA−B: height |Δ saliency| (full block {differenceScale:0.###}), [{ColourMaps.Diverging(1).Hex}]red[/] where A leans more, [{ColourMaps.Diverging(-1).Hex}]blue[/] where B does"));
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var (pair, difference) = (pairs[i], differences[i]);
+            if (i > 0) table.AddEmptyRow();
+            table.AddRow(Markup.Escape(pair.Key), "A", Count(difference.FirstCount),
+                pair.First is { } a ? Curve(a, width, scale) : "[grey]—[/]", Share(pair.First is { } fa ? MapFigures.RhythmShare(fa) : null),
+                pair.First is { } pa ? Peak(pa, axis) : "");
+            table.AddRow("", "B", Count(difference.SecondCount),
+                pair.Second is { } b ? Curve(b, width, scale) : "[grey]—[/]", Share(pair.Second is { } sb ? MapFigures.RhythmShare(sb) : null),
+                pair.Second is { } pb ? Peak(pb, BeatAxis.Of(second.Config)) : "");
+            table.AddRow("", "[bold]A−B[/]", Count(difference.FirstCount - difference.SecondCount, signed: true),
+                difference.WaveformSaliency is { } d ? Sparkline.Markup(Sparkline.Difference(d, width, differenceScale)) : $"[grey]{Markup.Escape(ShortNote(pair))}[/]",
+                difference.RhythmShareDifference is { } s ? Points(s) : "",
+                difference.MeanAbsoluteSaliency is { } mad ? $"|Δ| {mad.ToString("0.000", CultureInfo.InvariantCulture)}" : "");
+        }
+        if (pairs.Count == 0) table.AddRow("[grey]no class maps yet[/]", "", "", "", "", "");
+        return new Rows(new Markup($"[bold]A[/] = {Markup.Escape(Describe(first))}"), new Markup($"[bold]B[/] = {Markup.Escape(Describe(second))}"), table);
+    }
+
+    /// <summary>Why a pair has no difference row, in fewer columns than the narrowest sparkline.</summary>
+    private static string ShortNote(MapPair pair) => (pair.First, pair.Second) switch
+    {
+        ({ Count: > 0 } a, { Count: > 0 } b) => $"lengths {a.WaveformLength}≠{b.WaveformLength}",
+        ({ Count: > 0 }, _) => "only in A",
+        (_, { Count: > 0 }) => "only in B",
+        _ => "no beats",
+    };
+
+    /// <summary>A strip of the saliency colours from 0 to the scale, for captions.</summary>
+    public static string Legend(int steps = 12) =>
+        Sparkline.Markup([.. Enumerable.Range(0, steps).Select(i => new SparkCell('█', ColourMaps.Heat(i / (double)(steps - 1))))]);
+
+    public static string Curve(Abstractions.ClassMapView map, int width, double scale) =>
+        Sparkline.Markup(Sparkline.Beat(MapFigures.Waveform(map, map.BeatMean), MapFigures.Waveform(map, map.SaliencyMean), width, scale));
+
+    private static Table NewTable(double scale, bool comparing, string extraCaption = "")
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("map");
+        if (comparing) table.AddColumn("run");
+        table.AddColumn(new TableColumn("beats").RightAligned());
+        table.AddColumn("average beat");
+        table.AddColumn(new TableColumn("rhythm").RightAligned());
+        table.AddColumn(new TableColumn("peak").RightAligned());
+        table.Caption(string.Create(CultureInfo.InvariantCulture,
+            $"average beat coloured by mean saliency: 0 {Legend()} {scale:0.###}  ·  rhythm: share of the saliency on RR features  ·  peak: where the waveform saliency peaks, ms from R{extraCaption}"));
+        return table;
+    }
+
+    private static string Count(long count, bool signed = false) =>
+        count.ToString(signed ? "+#,0;−#,0;0" : "#,0", CultureInfo.InvariantCulture);
+
+    private static string Share(double? share) => share is { } s ? (100 * s).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "[grey]–[/]";
+
+    private static string Points(double difference) =>
+        (100 * difference).ToString("+0.0;−0.0;0.0", CultureInfo.InvariantCulture) + " pp";
+
+    private static string Peak(Abstractions.ClassMapView map, BeatAxis axis)
+    {
+        var peak = MapFigures.PeakIndex(MapFigures.Waveform(map, map.SaliencyMean));
+        return peak < 0 ? "" : axis.Milliseconds(peak).ToString("+0;−0;0", CultureInfo.InvariantCulture) + " ms";
+    }
+
+    /// <summary>Renders to plain text (no colours): for tests and logs.</summary>
+    public static string ToPlainText(IRenderable renderable, int width = 160)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(writer),
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = width;
+        console.Write(renderable);
+        return writer.ToString();
+    }
+}

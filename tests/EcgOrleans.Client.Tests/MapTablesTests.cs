@@ -1,0 +1,66 @@
+using EcgOrleans.Client.Rendering;
+
+namespace EcgOrleans.Client.Tests;
+
+public sealed class MapTablesTests
+{
+    [Fact]
+    public void A_run_table_has_a_row_per_map_with_count_rhythm_share_and_peak()
+    {
+        var run = Maps.Run("r1", Maps.Window("reference/N", 1234, peak: 96), Maps.Window("reference/V", 56, peak: 132));
+
+        var text = MapTables.ToPlainText(MapTables.Single(run, 30), width: 200);
+
+        Assert.Contains("run r1: kachuee-window-ds1@1, vanilla saliency of the predicted class, window beats, 1,290 beats from 3 records", text);
+        var rows = text.Split('\n');
+        var n = Assert.Single(rows, l => l.Contains("reference/N"));
+        Assert.Contains("1,234", n);
+        Assert.Contains("0 ms", n);
+        var v = Assert.Single(rows, l => l.Contains("reference/V"));
+        Assert.Contains("+100 ms", v); // 36 samples after the R peak at 360 Hz
+        Assert.Matches(@"\d+\.\d%", v);
+    }
+
+    [Fact]
+    public void A_comparison_has_first_second_and_difference_rows_per_map()
+    {
+        var first = Maps.Run("a", Maps.Window("reference/N", 100, peak: 96));
+        var second = Maps.Run("b", Maps.Window("reference/N", 90, peak: 110, run: "b"));
+
+        var text = MapTables.ToPlainText(MapTables.Compare(first, second, 30), width: 200);
+
+        Assert.Contains("A = run a", text);
+        Assert.Contains("B = run b", text);
+        Assert.Contains("A−B", text);
+        Assert.Contains("+10", text); // 100 − 90 beats
+        Assert.Contains("|Δ|", text);
+    }
+
+    [Fact]
+    public void An_empty_run_says_so()
+    {
+        Assert.Contains("no class maps yet", MapTables.ToPlainText(MapTables.Single(Maps.Run("empty"), 20)));
+    }
+
+    [Theory]
+    [InlineData(80, false)]
+    [InlineData(80, true)]
+    [InlineData(120, false)]
+    [InlineData(160, true)]
+    public void The_automatic_sparkline_width_keeps_every_row_within_the_console(int consoleWidth, bool comparing)
+    {
+        // Wide values: seven-digit counts, peaks far from R, large rhythm-share differences.
+        var first = Maps.Run("kachuee-window-ds1", Maps.Window("reference/N", 1234567, peak: 5, rhythmSaliency: 0.9f), Maps.Window("predicted/Q", 12345, peak: 250));
+        var second = Maps.Run("resnet-window-ds1", Maps.Window("reference/N", 123, peak: 250, rhythmSaliency: 0f, run: "b"));
+        var width = MapTables.AutoWidth(consoleWidth, comparing);
+
+        var table = comparing ? MapTables.Compare(first, second, width) : MapTables.Single(first, width);
+        var text = MapTables.ToPlainText(table, consoleWidth + 40);
+
+        var rows = text.Split('\n').Where(l => l.Contains('│')).ToList();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, l => Assert.True(l.TrimEnd().Length <= consoleWidth, $"{l.TrimEnd().Length} columns: {l}"));
+        // No row was wrapped: the sparkline of each map is on one line.
+        Assert.Contains(rows, l => l.Contains("reference/N") && l.Count(c => "▁▂▃▄▅▆▇█".Contains(c)) == width);
+    }
+}

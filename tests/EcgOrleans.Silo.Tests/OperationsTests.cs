@@ -1,0 +1,62 @@
+using System.Net;
+using System.Text.Json;
+
+namespace EcgOrleans.Silo.Tests;
+
+/// <summary>Health, OpenAPI, the Orleans dashboard and the page's static files.</summary>
+[Collection(SiloCollection.Name)]
+public sealed class OperationsTests(SiloFixture silo)
+{
+    [Fact]
+    public async Task Live_and_ready_answer_healthy_with_the_silo_and_registry_checks()
+    {
+        using var live = await silo.Reader.GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        using var ready = await silo.Reader.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var report = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Healthy", report.GetProperty("status").GetString());
+        var checks = report.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["silo"] = "Healthy", ["model-registry"] = "Healthy" }, checks);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_every_endpoint_and_the_api_key()
+    {
+        var document = JsonDocument.Parse(await silo.Reader.GetStringAsync("/openapi/v1.json")).RootElement;
+        var paths = document.GetProperty("paths");
+        string[] expected =
+        [
+            "/api/runs", "/api/runs/{run}", "/api/runs/{run}/records/{dataset}/{record}", "/api/runs/{run}/records/{dataset}/{record}/chunks",
+            "/api/runs/{run}/maps", "/api/runs/{run}/maps/{grouping}/{class}", "/api/runs/{run}/maps/stream",
+            "/api/models", "/api/models/{model}", "/api/models/{name}", "/api/models/{name}/versions/{version}/activate",
+        ];
+        Assert.All(expected, p => Assert.True(paths.TryGetProperty(p, out _), $"{p} is not in the OpenAPI document"));
+        var chunks = paths.GetProperty("/api/runs/{run}/records/{dataset}/{record}/chunks").GetProperty("post");
+        Assert.True(chunks.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        Assert.True(chunks.GetProperty("responses").TryGetProperty("409", out _));
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal(("apiKey", "header", "X-Api-Key"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task The_orleans_dashboard_is_served()
+    {
+        using var response = await silo.Reader.GetAsync("/dashboard/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Orleans", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task The_page_and_its_chart_library_are_served()
+    {
+        var page = await silo.Reader.GetStringAsync("/");
+        Assert.Contains("lib/uplot/uPlot.iife.min.js", page);
+        Assert.Contains("app.js", page);
+        using var library = await silo.Reader.GetAsync("/lib/uplot/uPlot.iife.min.js");
+        Assert.Equal(HttpStatusCode.OK, library.StatusCode);
+        Assert.Contains("uPlot", await library.Content.ReadAsStringAsync());
+        using var script = await silo.Reader.GetAsync("/app.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+    }
+}
