@@ -42,7 +42,8 @@ public sealed class RecordGrain(
         try
         {
             _config ??= await grains.GetGrain<IRunGrain>(run).GetConfig();
-            _stream ??= RecordStream.Resume(Key, BeatRepresentation.Parse(_config.Representation), _config.RhythmFeatures, state.State);
+            _stream ??= RecordStream.Resume(Key, BeatRepresentation.Parse(_config.Representation), _config.RhythmFeatures, state.State,
+                referencesRequired: _config.Target == "reference");
             outcome = _stream.Accept(chunk);
         }
         catch (EcgRequestException e)

@@ -9,8 +9,11 @@ namespace EcgOrleans.Grains.Tests;
 /// <summary>The class maps EcgOrleans.Ml computes in one pass over a record set: what the grains must reproduce.</summary>
 internal static class OnePassMaps
 {
-    public static Dictionary<string, ClassMapAccumulator> Compute(byte[] checkpoint, IEnumerable<WfdbRecord> records, string method = "vanilla")
+    /// <param name="extract">How a record's beats are cut: around its reference annotations unless told otherwise.</param>
+    public static Dictionary<string, ClassMapAccumulator> Compute(byte[] checkpoint, IEnumerable<WfdbRecord> records, string method = "vanilla",
+        Func<WfdbRecord, BeatRepresentation, IReadOnlyList<Beat>>? extract = null)
     {
+        extract ??= RecordBeats.Extract;
         var loaded = Checkpoint.Load(checkpoint, "test");
         var representation = BeatRepresentation.Parse(loaded.Metadata.Representation);
         var scorer = new BeatScorer(loaded.Model, SaliencyMethods.Create(method));
@@ -18,7 +21,7 @@ internal static class OnePassMaps
         var maps = new Dictionary<string, ClassMapAccumulator>();
         foreach (var record in records)
         {
-            var beats = RecordBeats.Extract(record, representation);
+            var beats = extract(record, representation);
             // Batches of 100: a partition unlike the grains', so equality also checks that partitions do not matter.
             foreach (var batch in beats.Chunk(100))
             {

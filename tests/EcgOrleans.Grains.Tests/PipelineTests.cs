@@ -1,8 +1,10 @@
 using EcgOrleans.Abstractions;
+using EcgOrleans.Grains.Pipeline;
 using EcgOrleans.Ml.ClassMaps;
+using EcgOrleans.Signal.Beats;
+using EcgOrleans.Signal.Qrs;
 using EcgOrleans.Signal.Wfdb;
 using EcgOrleans.Tests;
-using Orleans.Core.Internal;
 
 namespace EcgOrleans.Grains.Tests;
 
@@ -15,6 +17,13 @@ public sealed class PipelineTests(ClusterFixture fixture)
 
     private static readonly Lazy<Dictionary<string, ClassMapAccumulator>> Expected =
         new(() => OnePassMaps.Compute(TestModels.Checkpoint(), Records.Value));
+
+    /// <summary>Two of the records without their annotations, as a monitor with no reference annotator sends them.</summary>
+    private static readonly Lazy<WfdbRecord[]> Unannotated = new(() =>
+        [.. Records.Value.Where(r => r.Name is "100" or "208").Select(r => new WfdbRecord(r.Header, r.Digital, []))]);
+
+    private static readonly Lazy<Dictionary<string, ClassMapAccumulator>> ExpectedUnannotated =
+        new(() => OnePassMaps.Compute(TestModels.Checkpoint(), Unannotated.Value, extract: RecordBeats.Detected));
 
     /// <summary>The first minutes of a record, so the tests stay quick.</summary>
     private static WfdbRecord Trimmed(WfdbRecord record, int minutes)
@@ -33,10 +42,10 @@ public sealed class PipelineTests(ClusterFixture fixture)
         return run;
     }
 
-    private async Task AssertMapsEqualOnePass(string run)
+    private async Task AssertMapsEqualOnePass(string run, Dictionary<string, ClassMapAccumulator>? expected = null)
     {
         var info = await Grains.GetGrain<IRunGrain>(run).GetInfo();
-        var expected = Expected.Value;
+        expected ??= Expected.Value;
         Assert.Equal(expected.Keys.Order(), info.ClassMaps.Order());
         foreach (var (key, accumulator) in expected)
         {
@@ -94,22 +103,58 @@ public sealed class PipelineTests(ClusterFixture fixture)
     public async Task Deactivating_grains_mid_ingest_loses_nothing_and_counts_nothing_twice()
     {
         var run = await NewRun();
-        var deactivated = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        var deactivator = new Deactivator(Grains, GrainKeys.ClassMap(run, "reference/N"));
 
         var resumes = await Task.WhenAll(Records.Value.Select(r => RecordDriver.StreamAsync(Grains, run, "mitdb", r, chunkSamples: 2000,
-            afterChunk: async (grain, plan, sequence) =>
-            {
-                // Once per point: a grain that lost its uncommitted chunks goes back to its last commit point,
-                // and deactivating it again at the same chunk every time would never let it get past.
-                if (sequence % 9 != 4 || !deactivated.TryAdd($"{plan.Record}/{sequence}", true)) return;
-                await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
-                var map = Grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(run, "reference/N"));
-                await map.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
-            })));
+            afterChunk: (grain, _, sequence) => sequence % 9 == 4 ? deactivator.After(grain, sequence) : Task.CompletedTask)));
 
-        Assert.True(deactivated.Count > 10, $"{deactivated.Count} deactivations");
+        Assert.True(deactivator.Count > 10, $"{deactivator.Count} deactivations");
         Assert.True(resumes.Sum() > 0, "a deactivated record grain resumes from its last commit point");
         await AssertMapsEqualOnePass(run);
+    }
+
+    [Fact]
+    public async Task Records_without_annotations_are_detected_and_counted_once_despite_resends_and_deactivations()
+    {
+        var run = await NewRun();
+        var deactivator = new Deactivator(Grains, GrainKeys.ClassMap(run, "predicted/N"));
+        var refused = 0;
+
+        var resumes = await Task.WhenAll(Unannotated.Value.Select(r => RecordDriver.StreamAsync(Grains, run, "mitdb", r, chunkSamples: 2000,
+            afterChunk: async (grain, plan, sequence) =>
+            {
+                var again = await Assert.ThrowsAsync<EcgRequestException>(() => grain.Append(plan.Chunk(sequence)));
+                Assert.Equal(EcgRequestException.Codes.ChunkOutOfOrder, again.Code);
+                Interlocked.Increment(ref refused);
+                if (sequence % 9 == 4) await deactivator.After(grain, sequence);
+            })));
+
+        Assert.True(refused > 100 && deactivator.Count > 10, $"{refused} chunks re-sent, {deactivator.Count} deactivations");
+        Assert.True(resumes.Sum() > 0, "a deactivated record grain resumes from its last commit point");
+        var info = await Grains.GetGrain<IRunGrain>(run).GetInfo();
+        Assert.All(info.Records, r => Assert.True(r.Done));
+        Assert.NotEmpty(info.ClassMaps);
+        Assert.All(info.ClassMaps, key => Assert.StartsWith("predicted/", key)); // no reference, so no reference or cell maps
+        long total = 0;
+        foreach (var key in info.ClassMaps) total += (await Grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(run, key)).Get()).Count;
+        var detections = Unannotated.Value.Sum(r => QrsDetector.Detect(r.Physical(r.PrimaryLead), r.Header.SamplingFrequency).Count);
+        Assert.Equal(detections, total);
+        Assert.Equal(detections, info.BeatsScored);
+        await AssertMapsEqualOnePass(run, ExpectedUnannotated.Value);
+    }
+
+    [Fact]
+    public async Task A_run_with_saliency_towards_the_reference_class_refuses_records_without_annotations()
+    {
+        var run = $"run-{Guid.NewGuid():N}"[..20];
+        await Grains.GetGrain<IRunGrain>(run).Configure(new RunRequest("test-window", Target: "reference"));
+        var grain = Grains.GetGrain<IRecordGrain>(GrainKeys.Record(run, "mitdb", "100"));
+
+        var refused = await Assert.ThrowsAsync<EcgRequestException>(() => grain.Append(new ChunkPlan(Unannotated.Value[0], 3600).Chunk(0)));
+
+        Assert.Equal(EcgRequestException.Codes.InvalidChunk, refused.Code);
+        Assert.Contains("reference class", refused.Message);
+        Assert.Equal(0, (await grain.GetProgress()).NextSequence);
     }
 
     [Fact]

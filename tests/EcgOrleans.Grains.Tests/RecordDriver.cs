@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using EcgOrleans.Abstractions;
 using EcgOrleans.Grains.Pipeline;
 using EcgOrleans.Signal.Wfdb;
+using Orleans.Core.Internal;
 
 namespace EcgOrleans.Grains.Tests;
 
@@ -31,5 +33,26 @@ internal static class RecordDriver
                 resumes++;
             }
         }
+    }
+}
+
+/// <summary>
+/// Deactivates a record grain, and a class map with it, after a chunk: the record grain forgets everything after its
+/// last commit point and sends the driver back there. Each chunk of a record deactivates at most once, so the chunks
+/// re-sent after the rollback go through and the record progresses however far apart its commit points lie.
+/// </summary>
+internal sealed class Deactivator(IGrainFactory grains, string classMapKey)
+{
+    private readonly ConcurrentDictionary<(string Record, long Sequence), bool> _done = new();
+    private int _count;
+
+    public int Count => _count;
+
+    public async Task After(IRecordGrain grain, long sequence)
+    {
+        if (!_done.TryAdd((grain.GetPrimaryKeyString(), sequence), true)) return;
+        Interlocked.Increment(ref _count);
+        await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        await grains.GetGrain<IClassMapGrain>(classMapKey).AsReference<IGrainManagementExtension>().DeactivateOnIdle();
     }
 }

@@ -1,7 +1,8 @@
 namespace EcgOrleans.Grains.Pipeline;
 
 /// <summary>
-/// What a record grain persists at a commit point: where the stream stands and the segmenter's exact state.
+/// What a record grain persists at a commit point: where the stream stands, and the exact states of the segmenter and,
+/// for a record without reference annotations, of the QRS detector (both dropped once the record is complete).
 /// At a commit point every beat cut so far has been scored and merged, so no beat is held here.
 /// </summary>
 [GenerateSerializer, Alias("ecg.RecordState")]

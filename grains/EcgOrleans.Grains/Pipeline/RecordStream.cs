@@ -1,13 +1,15 @@
 using EcgOrleans.Abstractions;
 using EcgOrleans.Signal.Beats;
+using EcgOrleans.Signal.Qrs;
 using EcgOrleans.Signal.Wfdb;
 using static EcgOrleans.Abstractions.EcgRequestException;
 
 namespace EcgOrleans.Grains.Pipeline;
 
 /// <summary>
-/// The pure core of a record grain: checks each chunk, cuts its beats, and groups them into batches for the
-/// model. Batches come out only at chunk ends (when 256 beats wait, when the chunk asks to flush, or at the
+/// The pure core of a record grain: checks each chunk, cuts its beats (around the reference annotations the chunks
+/// carry, or, for a record without them, around the R peaks the QRS detector finds), and groups them into batches
+/// for the model. Batches come out only at chunk ends (when 256 beats wait, when the chunk asks to flush, or at the
 /// record's end), so a stream resumed from a commit point and fed the same chunks cuts the same batches with
 /// the same sequence numbers: that is what lets class maps drop a replayed batch by its number.
 /// </summary>
@@ -20,14 +22,17 @@ public sealed class RecordStream
     private readonly List<Beat> _waiting = [];
     private readonly RecordState _state;
     private BeatSegmenter? _segmenter;
+    private QrsDetector? _detector; // only for a record whose chunks carry no annotations
 
-    private RecordStream(string recordKey, BeatRepresentation representation, int rhythmFeatures, RecordState state)
+    private RecordStream(string recordKey, BeatRepresentation representation, int rhythmFeatures, bool referencesRequired, RecordState state)
     {
         RecordKey = recordKey;
         Representation = representation;
         RhythmFeatures = rhythmFeatures;
+        ReferencesRequired = referencesRequired;
         _state = state;
-        if (state.Segmenter is { } snapshot) _segmenter = BeatSegmenter.Restore(snapshot);
+        if (state.Segmenter is { } segmenter) _segmenter = BeatSegmenter.Restore(segmenter);
+        if (state.Detector is { } detector) _detector = QrsDetector.Restore(detector);
     }
 
     public string RecordKey { get; }
@@ -36,6 +41,9 @@ public sealed class RecordStream
 
     /// <summary>Rhythm features the model takes (0 or <see cref="Signal.Beats.RhythmFeatures.Count"/>).</summary>
     public int RhythmFeatures { get; }
+
+    /// <summary>Whether every beat needs a reference class (a run whose saliency target is the reference class).</summary>
+    public bool ReferencesRequired { get; }
 
     public long NextSequence => _state.NextSequence;
 
@@ -51,8 +59,10 @@ public sealed class RecordStream
     public int Waiting => _waiting.Count;
 
     /// <summary>A stream resumed from its last commit point (a fresh one when <paramref name="committed"/> is new).</summary>
-    public static RecordStream Resume(string recordKey, BeatRepresentation representation, int rhythmFeatures, RecordState committed) =>
-        new(recordKey, representation, rhythmFeatures, Copy(committed));
+    /// <param name="referencesRequired">Refuse chunks without reference annotations: their beats would have no reference class.</param>
+    public static RecordStream Resume(string recordKey, BeatRepresentation representation, int rhythmFeatures, RecordState committed,
+        bool referencesRequired = false) =>
+        new(recordKey, representation, rhythmFeatures, referencesRequired, Copy(committed));
 
     /// <summary>
     /// Checks and applies one chunk. Returns the batches to score now and whether, once they are merged, the
@@ -60,12 +70,13 @@ public sealed class RecordStream
     /// </summary>
     public ChunkOutcome Accept(SignalChunk chunk)
     {
-        var marks = Validate(chunk);
+        var references = Validate(chunk);
         _state.SamplingFrequency = chunk.SamplingFrequency;
-        _state.Annotated = chunk.Annotations is not null;
+        _state.Annotated = references is not null;
         _segmenter ??= new BeatSegmenter(RecordKey, chunk.SamplingFrequency, Representation);
 
-        _waiting.AddRange(_segmenter.Push(chunk.Samples, marks));
+        var (marks, marksCompleteBefore) = references is null ? Detect(chunk) : (references, (long?)null);
+        _waiting.AddRange(_segmenter.Push(chunk.Samples, marks, marksCompleteBefore));
         if (chunk.IsLast) _waiting.AddRange(_segmenter.Complete());
         _state.NextSequence = chunk.Sequence + 1;
         _state.Samples += chunk.Samples.Length;
@@ -82,11 +93,25 @@ public sealed class RecordStream
         return new ChunkOutcome(batches, CommitPoint: _waiting.Count == 0);
     }
 
+    /// <summary>
+    /// The R peaks the detector found in the chunk, unlabelled, and the horizon before which it will find no more
+    /// (the record's end at its last chunk): the segmenter waits for that horizon before it closes a beat.
+    /// </summary>
+    private (BeatMark[] Marks, long? MarksCompleteBefore) Detect(SignalChunk chunk)
+    {
+        _detector ??= new QrsDetector(chunk.SamplingFrequency);
+        var peaks = new List<long>(_detector.Process(chunk.Samples));
+        if (chunk.IsLast) peaks.AddRange(_detector.Complete());
+        return ([.. peaks.Select(r => new BeatMark(r))], _detector.DetectionsCompleteBefore);
+    }
+
     /// <summary>The state to persist; only at a commit point (no beat waiting).</summary>
     public RecordState Checkpoint()
     {
         if (_waiting.Count > 0) throw new InvalidOperationException($"{RecordKey}: {_waiting.Count} beats wait for a batch; not a commit point");
-        _state.Segmenter = _segmenter?.Snapshot();
+        // A complete record accepts no more chunks: its segmenter and detector states would never be read again.
+        _state.Segmenter = _state.Done ? null : _segmenter?.Snapshot();
+        _state.Detector = _state.Done ? null : _detector?.Snapshot();
         return Copy(_state);
     }
 
@@ -103,7 +128,8 @@ public sealed class RecordStream
         Detector = state.Detector,
     };
 
-    private BeatMark[] Validate(SignalChunk chunk)
+    /// <summary>Checks the chunk whole; returns its reference beats, or null when it carries no annotations.</summary>
+    private BeatMark[]? Validate(SignalChunk chunk)
     {
         if (_state.Done)
             throw new EcgRequestException(Codes.RecordComplete, $"{RecordKey}: the record is complete; chunk {chunk.Sequence} is refused");
@@ -131,7 +157,13 @@ public sealed class RecordStream
         if (_state.Annotated is { } annotated && annotated != chunk.Annotations is not null)
             throw Invalid(chunk, annotated ? "the record's earlier chunks carried annotations; this one has none" : "the record's earlier chunks carried no annotations; this one has");
         if (chunk.Annotations is null)
-            throw Invalid(chunk, "chunks without reference annotations need the QRS detector, which this build does not wire in yet");
+        {
+            if (ReferencesRequired)
+                throw Invalid(chunk, "the run's saliency target is the reference class, and a chunk without reference annotations gives its beats none");
+            if (!(fs >= QrsDetector.MinSamplingFrequency && fs <= QrsDetector.MaxSamplingFrequency))
+                throw Invalid(chunk, $"without reference annotations the beats are detected, which needs a sampling frequency between {QrsDetector.MinSamplingFrequency} and {QrsDetector.MaxSamplingFrequency} Hz, not {fs} Hz");
+            return null;
+        }
 
         var start = _state.Samples;
         var end = start + chunk.Samples.Length;

@@ -1,3 +1,4 @@
+using EcgOrleans.Signal.Qrs;
 using EcgOrleans.Signal.Wfdb;
 
 namespace EcgOrleans.Signal.Beats;
@@ -12,6 +13,21 @@ public static class RecordBeats
         var segmenter = new BeatSegmenter(record.Name, record.Header.SamplingFrequency, representation);
         var beats = new List<Beat>(marks.Length);
         beats.AddRange(segmenter.Push(record.Physical(record.PrimaryLead), marks));
+        beats.AddRange(segmenter.Complete());
+        return beats;
+    }
+
+    /// <summary>
+    /// One unlabelled beat per R peak <see cref="QrsDetector"/> finds on the primary lead: the one-pass path for a
+    /// record without reference annotations (the annotations, if any, are not used).
+    /// </summary>
+    public static IReadOnlyList<Beat> Detected(WfdbRecord record, BeatRepresentation representation)
+    {
+        var lead = record.Physical(record.PrimaryLead);
+        var marks = QrsDetector.Detect(lead, record.Header.SamplingFrequency).Select(r => new BeatMark(r)).ToArray();
+        var segmenter = new BeatSegmenter(record.Name, record.Header.SamplingFrequency, representation);
+        var beats = new List<Beat>(marks.Length);
+        beats.AddRange(segmenter.Push(lead, marks));
         beats.AddRange(segmenter.Complete());
         return beats;
     }

@@ -47,6 +47,19 @@ internal struct Biquad
         return y;
     }
 
+    /// <summary>The state (the coefficients follow from the design).</summary>
+    public readonly void Save(BinaryWriter writer)
+    {
+        writer.Write(_z1);
+        writer.Write(_z2);
+    }
+
+    public void Load(BinaryReader reader)
+    {
+        _z1 = reader.ReadDouble();
+        _z2 = reader.ReadDouble();
+    }
+
     private static (double Cos, double Alpha) Prewarp(double cutoffHz, double samplingFrequency)
     {
         if (!(cutoffHz > 0 && cutoffHz < samplingFrequency / 2))

@@ -1,3 +1,5 @@
+using EcgOrleans.Signal.Filters;
+
 namespace EcgOrleans.Signal.Qrs;
 
 /// <summary>
@@ -10,7 +12,8 @@ namespace EcgOrleans.Signal.Qrs;
 /// than running averages, so that ectopic beats once taken for noise cannot lift the threshold above all of them
 /// for good, and one wrong interval cannot freeze the search-back timing; one peak can raise the QRS level by a
 /// bounded factor only, so an artifact cannot blind the detector; and a long silence decays the QRS level, so
-/// the detector recovers when the lead's amplitude drops.
+/// the detector recovers when the lead's amplitude drops. A search-back looks back 10 s at most, so that a detection
+/// is never later than that (see <see cref="QrsDetector.DetectionsCompleteBefore"/>).
 /// </para>
 /// Candidates arrive in time order; every accepted one is passed to <c>accept</c>, also in time order.
 /// </summary>
@@ -20,7 +23,7 @@ internal sealed class QrsDecisionRules
 
     private readonly QrsDetectorSettings _settings;
     private readonly Action<QrsCandidate> _accept;
-    private readonly long _learningSamples, _refractory, _tWaveWindow, _silenceBeforeDecay;
+    private readonly long _learningSamples, _refractory, _tWaveWindow, _silenceBeforeDecay, _searchBackReach;
 
     private bool _learning = true;
     private long _learned; // samples of signal seen while learning
@@ -42,8 +45,25 @@ internal sealed class QrsDecisionRules
         _refractory = Samples(settings.Refractory, samplingFrequency);
         _tWaveWindow = Samples(settings.TWaveWindow, samplingFrequency);
         _silenceBeforeDecay = Samples(settings.SilenceBeforeDecay, samplingFrequency);
+        _searchBackReach = Samples(settings.SearchBackReach, samplingFrequency);
         _noisePeaks = new RecentMedian(settings.History);
         _rrIntervals = new RecentMedian(settings.History);
+    }
+
+    /// <summary>
+    /// The earliest R peak among the candidates still held for a later decision (long.MaxValue when none is):
+    /// those that wait for learning to end and the noise peaks a search-back may yet take as a missed beat.
+    /// Only they, and candidates not yet seen, can still be accepted.
+    /// </summary>
+    public long EarliestUndecidedR
+    {
+        get
+        {
+            var earliest = long.MaxValue;
+            foreach (var c in _waiting) earliest = Math.Min(earliest, c.R);
+            foreach (var c in _noise) earliest = Math.Min(earliest, c.R);
+            return earliest;
+        }
     }
 
     private double Threshold => _noiseLevel + _settings.ThresholdFraction * (_qrsLevel - _noiseLevel);
@@ -61,12 +81,14 @@ internal sealed class QrsDecisionRules
         if (_learning)
         {
             // A flat start (missing samples, a lead off) teaches nothing: learning starts with the signal.
-            if (integrated <= 0 && _learned == 0) return;
+            if (integrated <= _settings.SilentEnergy && _learned == 0) return;
             _learnMax = Math.Max(_learnMax, integrated);
             _learnSum += integrated;
             if (++_learned >= _learningSamples) EndLearning();
             return;
         }
+        // Peaks beyond the reach are no longer a missed beat worth finding; dropping them bounds how late a detection comes.
+        while (_noise.Count > 0 && _noise.Peek().Peak < settledUpTo - _searchBackReach) _noise.Dequeue();
         if (_searchedSinceLastNoise) return;
         // Before any rhythm is known (no beat since learning), only a long silence triggers a search.
         var silence = settledUpTo - (_last?.Peak ?? _learningEnd);
@@ -150,6 +172,52 @@ internal sealed class QrsDecisionRules
         _noise.Clear();
         _searchedSinceLastNoise = false;
         _accept(c);
+    }
+
+    /// <summary>The state that changes as candidates come (the constants follow from the settings).</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(_learning);
+        writer.Write(_learned);
+        writer.Write(_learnMax);
+        writer.Write(_learnSum);
+        writer.Write(_waiting.Count);
+        foreach (var c in _waiting) c.Save(writer);
+        writer.Write(_settled);
+        writer.Write(_learningEnd);
+        writer.Write(_qrsLevel);
+        writer.Write(_noiseLevel);
+        _noisePeaks.Save(writer);
+        _rrIntervals.Save(writer);
+        writer.Write(_last.HasValue);
+        _last?.Save(writer);
+        writer.Write(_noise.Count);
+        foreach (var c in _noise) c.Save(writer);
+        writer.Write(_searchedSinceLastNoise);
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote into rules made with the same settings.</summary>
+    public void Load(BinaryReader reader)
+    {
+        _learning = reader.ReadBoolean();
+        _learned = reader.ReadInt64();
+        _learnMax = reader.ReadDouble();
+        _learnSum = reader.ReadDouble();
+        _waiting.Clear();
+        // Candidates are more than a peak half-width apart, so learning holds far fewer than it has samples.
+        var waiting = StateFormat.Count(reader.ReadInt32(), (int)Math.Min(_learningSamples + 1, 1 << 20));
+        for (var i = 0; i < waiting; i++) _waiting.Add(QrsCandidate.Load(reader));
+        _settled = reader.ReadInt64();
+        _learningEnd = reader.ReadInt64();
+        _qrsLevel = reader.ReadDouble();
+        _noiseLevel = reader.ReadDouble();
+        _noisePeaks.Load(reader);
+        _rrIntervals.Load(reader);
+        _last = reader.ReadBoolean() ? QrsCandidate.Load(reader) : null;
+        _noise.Clear();
+        var noise = StateFormat.Count(reader.ReadInt32(), SearchBackPool);
+        for (var i = 0; i < noise; i++) _noise.Enqueue(QrsCandidate.Load(reader));
+        _searchedSinceLastNoise = reader.ReadBoolean();
     }
 
     private static long Samples(double seconds, double samplingFrequency) => (long)Math.Round(seconds * samplingFrequency);

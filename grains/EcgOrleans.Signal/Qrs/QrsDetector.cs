@@ -13,11 +13,15 @@ namespace EcgOrleans.Signal.Qrs;
 /// percentile 0.39 s, at most 1.9 s).
 /// </para>
 /// </summary>
-public sealed class QrsDetector
+public sealed partial class QrsDetector
 {
+    /// <summary>Sampling frequencies the detector accepts, in Hz.</summary>
+    public const double MinSamplingFrequency = 50, MaxSamplingFrequency = 20_000;
+
     private readonly QrsDetectorSettings _settings;
     private readonly int _derivativeSpan, _integrationWindow, _peakHalfWidth, _smoothing;
     private readonly int _slopeLag, _rSearchBefore, _rSearchAfter, _sharpnessHalfWidth, _extremumRefine;
+    private readonly int _rBeforePeak; // how far before its candidate peak LocateR can place an R peak
 
     private Biquad _highPass1, _highPass2, _lowPass1, _lowPass2, _baseline;
     private readonly SampleRing _baselineRemoved, _smoothedLead; // for placing the R peak
@@ -40,7 +44,7 @@ public sealed class QrsDetector
 
     internal QrsDetector(double samplingFrequency, QrsDetectorSettings settings)
     {
-        if (!(samplingFrequency >= 50 && samplingFrequency <= 20_000))
+        if (!(samplingFrequency >= MinSamplingFrequency && samplingFrequency <= MaxSamplingFrequency))
             throw new ArgumentOutOfRangeException(nameof(samplingFrequency), samplingFrequency, "QRS detection needs a sampling frequency between 50 Hz and 20 kHz");
         SamplingFrequency = samplingFrequency;
         _settings = settings;
@@ -59,6 +63,12 @@ public sealed class QrsDetector
         _rSearchAfter = Samples(settings.RSearchAfter);
         _sharpnessHalfWidth = Math.Max(1, Samples(settings.SharpnessHalfWidth));
         _extremumRefine = Samples(settings.ExtremumRefine);
+        // Describe looks for the steepest slope at most an integration window before the peak; LocateR searches from
+        // the slope lag plus the search span before that point, and refinement moves the R at most one step earlier.
+        _rBeforePeak = _integrationWindow + _slopeLag + _rSearchBefore + _extremumRefine;
+        // See DetectionsCompleteBefore: a candidate held while learning peaks after learning started, one held for a
+        // search-back no more than the reach before the last examined position.
+        MaxHorizonLag = Math.Max(Samples(settings.LearningTime), _peakHalfWidth + 1 + Samples(settings.SearchBackReach)) + _rBeforePeak;
 
         // A candidate is decided a half-width after its peak; its R search reaches back from the peak over the
         // integration window, the slope lag, the search span, the sharpness window and the refinement.
@@ -75,8 +85,44 @@ public sealed class QrsDetector
 
     public double SamplingFrequency { get; }
 
+    internal QrsDetectorSettings Settings => _settings;
+
+    /// <summary>
+    /// The most <see cref="DetectionsCompleteBefore"/> can trail <see cref="SampleCount"/> while streaming, in
+    /// samples (about 10.56 s at any sampling frequency with the default settings): what a consumer must be ready to hold.
+    /// </summary>
+    public long MaxHorizonLag { get; }
+
     /// <summary>Samples of the record consumed so far.</summary>
     public long SampleCount => _completed ? _end : _next;
+
+    /// <summary>
+    /// Every R peak before this sample that the detector will ever report has already been returned: the horizon a
+    /// beat segmenter takes as <c>marksCompleteBefore</c>. It never moves back, depends only on the samples fed (not
+    /// on how they were chunked), and is the record's length once <see cref="Complete"/> was called.
+    /// <para>
+    /// Why it is safe: a detection is a candidate (a peak of the integrated signal) that the decision rules accept,
+    /// either when it is seen or later (when learning ends, or by a search-back). The candidates seen so far that
+    /// can still be accepted are exactly those the rules hold (<see cref="QrsDecisionRules.EarliestUndecidedR"/>),
+    /// and their R peaks are already placed. A candidate not yet seen peaks at or after <c>next − half-width</c>
+    /// (peaks up to <c>next − 1 − half-width</c> were examined), and LocateR places its R at most
+    /// <c>_rBeforePeak</c> samples before its peak. The horizon is the smaller of the two bounds; neither moves
+    /// back, since a candidate added to the held ones has its R at or after every earlier future bound.
+    /// The held candidates are bounded in age: those waiting for learning to end peak after it started (the
+    /// learning time before the current sample at most), and noise peaks older than the search-back reach are
+    /// dropped; hence <see cref="MaxHorizonLag"/>. While streaming, the horizon trails the last sample by
+    /// 0.56 s, more while learning or while noise peaks wait for a search-back (at most 5.3 s on MIT-BIH).
+    /// </para>
+    /// </summary>
+    public long DetectionsCompleteBefore
+    {
+        get
+        {
+            if (_completed) return _end;
+            var unseen = _next - _peakHalfWidth - _rBeforePeak;
+            return Math.Max(0, Math.Min(unseen, _rules.EarliestUndecidedR));
+        }
+    }
 
     /// <summary>
     /// Feeds the next samples of the lead (mV; NaN or an infinity marks a missing sample, which holds the last
@@ -164,7 +210,7 @@ public sealed class QrsDetector
 
         _peaks.Push(n, integrated);
         var candidate = n - _peakHalfWidth;
-        if (candidate >= 0 && _peaks.ArgMax == candidate) _rules.OnCandidate(Describe(candidate));
+        if (candidate >= 0 && _peaks.ArgMax == candidate && _integrated[candidate] > _settings.SilentEnergy) _rules.OnCandidate(Describe(candidate));
         _rules.OnSample(integrated, candidate);
     }
 

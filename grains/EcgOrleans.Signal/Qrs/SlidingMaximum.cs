@@ -1,3 +1,5 @@
+using EcgOrleans.Signal.Filters;
+
 namespace EcgOrleans.Signal.Qrs;
 
 /// <summary>
@@ -12,6 +14,30 @@ internal sealed class SlidingMaximum(int width)
 
     /// <summary>Sample number of the maximum of the window that ends at the last pushed sample.</summary>
     public long ArgMax => _samples[_head];
+
+    /// <summary>Writes the queue's entries, oldest first (only they are ever read).</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(_count);
+        for (var i = 0; i < _count; i++)
+        {
+            var at = (_head + i) % _samples.Length;
+            writer.Write(_samples[at]);
+            writer.Write(_values[at]);
+        }
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote into a window of the same width.</summary>
+    public void Load(BinaryReader reader)
+    {
+        _head = 0;
+        _count = StateFormat.Count(reader.ReadInt32(), _samples.Length);
+        for (var i = 0; i < _count; i++)
+        {
+            _samples[i] = reader.ReadInt64();
+            _values[i] = reader.ReadDouble();
+        }
+    }
 
     public void Push(long sample, double value)
     {
