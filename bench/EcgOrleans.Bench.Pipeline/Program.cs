@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using EcgOrleans.Abstractions;
+using EcgOrleans.Client.Cluster;
+using EcgOrleans.Client.Commands;
+using EcgOrleans.Ml.Checkpoints;
+using EcgOrleans.Ml.Saliency;
+using EcgOrleans.Signal.Beats;
+using EcgOrleans.Signal.Sources;
+using EcgOrleans.Signal.Wfdb;
+
+// Whole-pipeline throughput on one in-process silo against the model's own batched throughput on the
+// same beats (issue: Orleans must cost little). Usage:
+//   dotnet run -c Release --project bench/EcgOrleans.Bench.Pipeline -- [--data DIR] [--records 100,101|all]
+//       [--model models/kachuee-window-ds1.ckpt] [--repetitions 3] [--workers 2] [--parallel 6] [--method vanilla]
+var options = Options.Parse(args);
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()} at start");
+
+var source = new WfdbDirectorySource(options.Data, options.Records);
+var checkpoint = File.ReadAllBytes(options.Model);
+var metadata = Checkpoint.Load(checkpoint, options.Model).Metadata;
+var representation = BeatRepresentation.Parse(metadata.Representation);
+
+// Where the CPU goes outside the model: reading and cutting beats, single-threaded, once.
+var read = Stopwatch.StartNew();
+var records = source.Records.Select(source.Load).ToList();
+read.Stop();
+var cut = Stopwatch.StartNew();
+var beats = records.SelectMany(r => RecordBeats.Extract(r, representation)).ToList();
+cut.Stop();
+Console.WriteLine($"{records.Count} records, {beats.Count:N0} beats; read {read.Elapsed.TotalSeconds:F2} s, cut {cut.Elapsed.TotalSeconds:F2} s (one thread)");
+
+TorchThreads.Configure(1);
+var raw = new List<double>();
+var pipeline = new List<double>();
+for (var repetition = 0; repetition < options.Repetitions; repetition++)
+{
+    raw.Add(RawThroughput(checkpoint, beats, metadata.RhythmFeatureCount, options));
+    pipeline.Add(await PipelineThroughput(options, source, repetition));
+    Console.WriteLine($"repetition {repetition + 1}: raw {raw[^1]:N0} beats/s, pipeline {pipeline[^1]:N0} beats/s, ratio {pipeline[^1] / raw[^1]:P1}");
+}
+
+var rawMedian = Median(raw);
+var pipelineMedian = Median(pipeline);
+Console.WriteLine();
+Console.WriteLine($"| {options.Method} saliency, {metadata.Architecture} on {representation.Name}, batch {EcgOrleans.Grains.Pipeline.RecordStream.BatchSize} | beats/s (median of {options.Repetitions}) |");
+Console.WriteLine("| --- | ---: |");
+Console.WriteLine($"| EcgOrleans.Ml alone: {options.Workers} workers x 1 thread, beats already cut | {rawMedian:N0} |");
+Console.WriteLine($"| whole pipeline, one in-process silo, {records.Count} records from disk | {pipelineMedian:N0} |");
+Console.WriteLine($"| ratio | {pipelineMedian / rawMedian:P1} |");
+Console.WriteLine($"| whole database through the pipeline | {beats.Count / pipelineMedian:F1} s |");
+Console.WriteLine($"load average at end: {LoadAverage()}");
+
+static double RawThroughput(byte[] checkpoint, List<Beat> beats, int rhythm, Options options)
+{
+    // The ModelGrain pattern: each worker owns a model and scores whole batches of 256.
+    var batches = beats.Chunk(EcgOrleans.Grains.Pipeline.RecordStream.BatchSize)
+        .Select(b => (Waveforms: b.SelectMany(x => x.Waveform).ToArray(), Rhythm: b.SelectMany(x => x.Rhythm.Take(rhythm)).ToArray()))
+        .ToArray();
+    var scorers = Enumerable.Range(0, options.Workers)
+        .Select(_ => new BeatScorer(Checkpoint.Load(checkpoint, "bench").Model, SaliencyMethods.Create(options.Method)))
+        .ToArray();
+    scorers[0].Score(batches[0].Waveforms, batches[0].Rhythm); // warm-up
+    var next = -1;
+    var stopwatch = Stopwatch.StartNew();
+    var threads = scorers.Select(scorer => new Thread(() =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < batches.Length) scorer.Score(batches[i].Waveforms, batches[i].Rhythm);
+    })).ToList();
+    threads.ForEach(t => t.Start());
+    threads.ForEach(t => t.Join());
+    return beats.Count / stopwatch.Elapsed.TotalSeconds;
+}
+
+static async Task<double> PipelineThroughput(Options options, IRecordSource source, int repetition)
+{
+    var models = Path.Combine(Path.GetTempPath(), $"ecg-bench-models-{Environment.ProcessId}");
+    Directory.CreateDirectory(models);
+    File.Copy(options.Model, Path.Combine(models, "bench.ckpt"), overwrite: true);
+    await using var session = await ClusterSession.StartAsync(new ClusterSettings { InProcess = true }, CancellationToken.None,
+        new Dictionary<string, string?> { ["Ecg:Models"] = models, ["Ecg:TorchThreads"] = "1" });
+    var run = $"bench-{repetition}";
+    await session.Grains.GetGrain<IRunGrain>(run).Configure(new RunRequest("bench", options.Method));
+    // Warm the model grains up outside the timing.
+    var summary = await Ingestion.IngestAsync(session.Grains, run, source, options.Parallel, chunkSeconds: 30, CancellationToken.None, showProgress: false);
+    return summary.BeatsPerSecond;
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+
+internal sealed record Options(string Data, IReadOnlyList<string> Records, string Model, int Repetitions, int Workers, int Parallel, string Method)
+{
+    public static Options Parse(string[] args)
+    {
+        string Value(string name, string fallback)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
+        var root = FindRoot();
+        var records = Value("--records", "all");
+        return new Options(
+            Value("--data", Path.GetFullPath(Path.Combine(root, "..", "shared", "data", "mitdb"))),
+            records == "all" ? DatasetSplits.All : [.. records.Split(',')],
+            Value("--model", Path.Combine(root, "models", "kachuee-window-ds1.ckpt")),
+            int.Parse(Value("--repetitions", "3")),
+            int.Parse(Value("--workers", "2")),
+            int.Parse(Value("--parallel", "6")),
+            Value("--method", "vanilla"));
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "EcgOrleans.sln"))) return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+}
