@@ -29,6 +29,8 @@ internal static class EcgApp
             config.AddCommand<WatchCommand>("watch").WithDescription("A live view of a run's class maps (and a second run's with --compare) as beats arrive.");
             config.AddCommand<DemoCommand>("demo").WithDescription("The whole system in one process: two bundled models analyse the same records, maps side by side, PNGs and a JSON report.");
             config.AddCommand<QrsCommand>("qrs").WithDescription("QRS detection scored beat by beat against reference annotations (bxb rules): Se and +P per record and gross.");
+            config.AddCommand<ScaleCommand>("scale").WithDescription("The scaling analysis: beats/s, batch latency, CPU per silo and messages per beat for 1, 2, 4... silos here, and a projection to N machines.");
+            config.AddCommand<SiloCommand>("silo").WithDescription("Run a silo in this process (no HTTP surfaces), for scaling runs and scripts.");
             config.AddCommand<SynthCommand>("synth").WithDescription("Write a synthetic ECG database (ECGSYN model) as WFDB records.");
         });
         return app;

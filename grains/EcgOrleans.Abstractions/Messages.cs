@@ -23,12 +23,14 @@ public sealed record SignalChunk(
 /// <summary>What a record grain answers to an accepted chunk.</summary>
 /// <param name="NextSequence">The sequence number it expects next.</param>
 /// <param name="CommittedSequence">Chunks up to and including this one are durable (-1: none): after a failure the record resumes after it.</param>
+/// <param name="BatchMilliseconds">How long each batch this chunk closed took to score and merge (for latency figures).</param>
 [GenerateSerializer, Immutable, Alias("ecg.ChunkAck")]
 public sealed record ChunkAck(
     [property: Id(0)] long NextSequence,
     [property: Id(1)] long CommittedSequence,
     [property: Id(2)] long Beats,
-    [property: Id(3)] bool Done);
+    [property: Id(3)] bool Done,
+    [property: Id(4)] float[]? BatchMilliseconds = null);
 
 /// <summary>A record's progress inside a run.</summary>
 [GenerateSerializer, Immutable, Alias("ecg.RecordProgress")]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EcgOrleans.Abstractions;
 using EcgOrleans.Grains.Pipeline;
 using EcgOrleans.Grains.Telemetry;
@@ -51,16 +52,20 @@ public sealed class RecordGrain(
             EcgMetrics.ChunkRefused(e.Code);
             throw;
         }
+        var latencies = new float[outcome.Batches.Count];
         try
         {
             var model = grains.GetGrain<IModelGrain>(_config.ModelVersion);
-            foreach (var batch in outcome.Batches)
+            for (var b = 0; b < outcome.Batches.Count; b++)
             {
+                var batch = outcome.Batches[b];
+                var started = Stopwatch.GetTimestamp();
                 var scores = await model.Score(batch, _config.Method, _config.Target);
                 var merged = await Task.WhenAll(scores.Partials.Select(partial =>
                     grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(run, partial.Key)).Merge(Key, batch.Sequence, partial)));
                 EcgMetrics.BatchMerged(_config.ModelVersion, batch, scores, anyNew: merged.Any(m => m));
                 _touchedMaps.UnionWith(scores.Partials.Select(p => p.Key));
+                latencies[b] = (float)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
             if (outcome.CommitPoint)
             {
@@ -77,7 +82,7 @@ public sealed class RecordGrain(
         }
         EcgMetrics.ChunkAccepted(chunk);
         _metrics.Waiting(_stream.Waiting);
-        return new ChunkAck(_stream.NextSequence, state.State.CommittedSequence, _stream.Beats, _stream.Done);
+        return new ChunkAck(_stream.NextSequence, state.State.CommittedSequence, _stream.Beats, _stream.Done, latencies);
     }
 
     public Task<RecordProgress> GetProgress() => Task.FromResult(Progress());

@@ -85,7 +85,8 @@ internal sealed class IngestCommand : AsyncCommand<IngestSettings>
 /// <summary>Streams a set of records into a run with a live progress display.</summary>
 internal static class Ingestion
 {
-    public sealed record Summary(int Records, long Beats, TimeSpan Elapsed)
+    /// <param name="BatchMilliseconds">Time each batch took to score and merge, as the record grains measured it.</param>
+    public sealed record Summary(int Records, long Beats, TimeSpan Elapsed, IReadOnlyList<float> BatchMilliseconds)
     {
         public double BeatsPerSecond => Beats / Math.Max(Elapsed.TotalSeconds, 1e-9);
     }
@@ -96,6 +97,7 @@ internal static class Ingestion
         var uploader = new RecordUploader(grains, ClientResilience.Create());
         var stopwatch = Stopwatch.StartNew();
         long beats = 0;
+        var latencies = new System.Collections.Concurrent.ConcurrentQueue<float>();
 
         Task UploadAll(Func<string, int, ProgressTask?> track, Action recordDone) =>
             System.Threading.Tasks.Parallel.ForEachAsync(source.Records,
@@ -106,7 +108,11 @@ internal static class Ingestion
                     var plan = new ChunkPlan(record, Math.Max(1, (int)(chunkSeconds * record.Header.SamplingFrequency)));
                     var expected = Math.Max(1, RecordBeats.Marks(record.Annotations).Length);
                     var task = track(name, expected);
-                    var done = await uploader.UploadAsync(run, source.Dataset, plan, b => task?.Value = Math.Min(b, expected), token);
+                    var done = await uploader.UploadAsync(run, source.Dataset, plan, ack =>
+                    {
+                        task?.Value = Math.Min(ack.Beats, expected);
+                        foreach (var ms in ack.BatchMilliseconds ?? []) latencies.Enqueue(ms);
+                    }, token);
                     task?.Value = expected;
                     task?.StopTask();
                     Interlocked.Add(ref beats, done.Beats);
@@ -116,7 +122,7 @@ internal static class Ingestion
         if (!showProgress)
         {
             await UploadAll((_, _) => null, () => { });
-            return new Summary(source.Records.Count, beats, stopwatch.Elapsed);
+            return new Summary(source.Records.Count, beats, stopwatch.Elapsed, [.. latencies]);
         }
         await AnsiConsole.Progress()
             .AutoClear(false)
@@ -130,6 +136,6 @@ internal static class Ingestion
                     total.Description = $"[bold]{source.Dataset}[/]: {Interlocked.Read(ref beats) / stopwatch.Elapsed.TotalSeconds:N0} beats/s";
                 });
             });
-        return new Summary(source.Records.Count, beats, stopwatch.Elapsed);
+        return new Summary(source.Records.Count, beats, stopwatch.Elapsed, [.. latencies]);
     }
 }

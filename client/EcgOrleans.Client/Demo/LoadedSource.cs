@@ -27,6 +27,9 @@ internal sealed class LoadedSource : IRecordSource
         return new LoadedSource(source.Dataset, source.Records, source.Records.Zip(loaded).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal));
     }
 
+    /// <summary>The same records, only those named.</summary>
+    public LoadedSource Subset(IReadOnlyList<string> names) => new(Dataset, names, _records);
+
     public WfdbRecord Load(string record) =>
         _records.TryGetValue(record, out var loaded) ? loaded : throw new KeyNotFoundException($"record {record} is not in {Dataset}");
 }

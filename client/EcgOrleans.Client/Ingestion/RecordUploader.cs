@@ -19,7 +19,7 @@ internal sealed class RecordUploader(IGrainFactory grains, ResiliencePipeline re
 {
     private const int MaxResumes = 1000;
 
-    public async Task<UploadResult> UploadAsync(string run, string dataset, ChunkPlan plan, Action<long>? beatsDone = null, CancellationToken cancellation = default)
+    public async Task<UploadResult> UploadAsync(string run, string dataset, ChunkPlan plan, Action<ChunkAck>? acknowledged = null, CancellationToken cancellation = default)
     {
         var grain = grains.GetGrain<IRecordGrain>(GrainKeys.Record(run, dataset, plan.Record));
         var progress = await resilience.ExecuteAsync(async _ => await grain.GetProgress(), cancellation);
@@ -36,7 +36,7 @@ internal sealed class RecordUploader(IGrainFactory grains, ResiliencePipeline re
             {
                 var ack = await resilience.ExecuteAsync(async _ => await grain.Append(chunk), cancellation);
                 sent++;
-                beatsDone?.Invoke(ack.Beats);
+                acknowledged?.Invoke(ack);
                 if (ack.Done) return new UploadResult(plan.Record, ack.Beats, sent, resumes);
                 next = ack.NextSequence;
             }

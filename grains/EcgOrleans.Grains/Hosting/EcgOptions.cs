@@ -5,7 +5,11 @@ public sealed class EcgOptions
 {
     public const string Section = "Ecg";
 
-    /// <summary>"localhost" (one silo, the default), "redis", or "kubernetes" (Kubernetes hosting with Redis membership).</summary>
+    /// <summary>
+    /// "localhost" (one silo, the default), "development" (several silos on this machine joined through the
+    /// primary silo at <see cref="PrimarySiloPort"/>; no server to install), "redis", or "kubernetes"
+    /// (Kubernetes hosting with Redis membership).
+    /// </summary>
     public string Clustering { get; set; } = "localhost";
 
     /// <summary>"memory" (the default) or "redis".</summary>
@@ -24,6 +28,9 @@ public sealed class EcgOptions
     public int SiloPort { get; set; } = 11111;
 
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Silo port of the primary silo, for "development" clustering.</summary>
+    public int PrimarySiloPort { get; set; } = 11111;
 
     /// <summary>Folder of bundled checkpoints uploaded to the model registry at start-up (default: models/ beside the program).</summary>
     public string? Models { get; set; }

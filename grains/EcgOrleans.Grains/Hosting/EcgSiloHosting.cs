@@ -24,6 +24,11 @@ public static class EcgSiloHosting
             case "localhost":
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
                 break;
+            case "development":
+                silo.UseDevelopmentClustering(new IPEndPoint(IPAddress.Loopback, options.PrimarySiloPort));
+                silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+                silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort);
+                break;
             case "redis":
                 silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(options.Redis));
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
@@ -35,7 +40,7 @@ public static class EcgSiloHosting
                 silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(options.Redis));
                 break;
             default:
-                throw new InvalidOperationException($"Ecg:Clustering '{options.Clustering}' is not one of: localhost, redis, kubernetes");
+                throw new InvalidOperationException($"Ecg:Clustering '{options.Clustering}' is not one of: localhost, development, redis, kubernetes");
         }
 
         switch (options.Storage.ToLowerInvariant())

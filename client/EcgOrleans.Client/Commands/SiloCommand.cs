@@ -1,0 +1,76 @@
+using System.ComponentModel;
+using EcgOrleans.Client.Scaling;
+using EcgOrleans.Grains.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Spectre.Console.Cli;
+
+namespace EcgOrleans.Client.Commands;
+
+internal sealed class SiloSettings : CommandSettings
+{
+    [CommandOption("--clustering <KIND>")]
+    [Description("localhost (one silo), development (several on this machine, joined through --primary-port), or redis.")]
+    public string Clustering { get; init; } = "localhost";
+
+    [CommandOption("--silo-port <PORT>")]
+    public int SiloPort { get; init; } = 11111;
+
+    [CommandOption("--gateway-port <PORT>")]
+    public int GatewayPort { get; init; } = 30000;
+
+    [CommandOption("--primary-port <PORT>")]
+    [Description("Silo port of the primary silo (development clustering).")]
+    public int PrimaryPort { get; init; } = 11111;
+
+    [CommandOption("--redis <CONNECTION>")]
+    public string Redis { get; init; } = "127.0.0.1:6379";
+
+    [CommandOption("--models <DIR>")]
+    [Description("Checkpoints to register at start-up (default: models/ beside the program).")]
+    public string? Models { get; init; }
+}
+
+/// <summary>
+/// <c>ecg silo</c>: a silo without the HTTP surfaces, for scaling runs and scripts. It prints "ready" once it is
+/// active in the cluster, then its message counts four times a second, and runs until stopped. Everything else comes from the "Ecg" configuration
+/// (environment variables such as Ecg__Storage).
+/// </summary>
+internal sealed class SiloCommand : AsyncCommand<SiloSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, SiloSettings settings, CancellationToken cancellation)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ecg:Clustering"] = settings.Clustering,
+            ["Ecg:SiloPort"] = settings.SiloPort.ToString(),
+            ["Ecg:GatewayPort"] = settings.GatewayPort.ToString(),
+            ["Ecg:PrimarySiloPort"] = settings.PrimaryPort.ToString(),
+            ["Ecg:Redis"] = settings.Redis,
+            ["Ecg:Models"] = settings.Models,
+        });
+        builder.Configuration.AddEnvironmentVariables();
+        builder.UseOrleans(silo => silo.AddEcgOrleans(builder.Configuration));
+        using var messages = new MessageCounters();
+        using var host = builder.Build();
+        await host.StartAsync(cancellation);
+        Console.WriteLine($"ready: silo port {settings.SiloPort}, gateway port {settings.GatewayPort}, pid {Environment.ProcessId}");
+        try
+        {
+            // A parent running a scaling analysis reads these lines for messages per beat.
+            while (true)
+            {
+                await Task.Delay(250, cancellation);
+                Console.WriteLine(messages.Line());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await host.StopAsync(TimeSpan.FromSeconds(10));
+        return 0;
+    }
+}
