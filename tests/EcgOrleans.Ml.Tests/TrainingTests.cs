@@ -22,6 +22,7 @@ public sealed class TrainingTests
     [Theory]
     [InlineData("kachuee", ClassBalancing.WeightedLoss)]
     [InlineData("resnet", ClassBalancing.Resample)]
+    [InlineData("kachuee", ClassBalancing.None)]
     public void Two_runs_with_the_same_seed_give_identical_weights(string architecture, ClassBalancing balancing)
     {
         var (training, validation) = Synthetic(187, rhythm: true);
@@ -64,13 +65,24 @@ public sealed class TrainingTests
     }
 
     [Fact]
-    public void Loss_weights_favour_rare_classes_and_ignore_absent_ones()
+    public void Class_weights_favour_rare_classes_ignore_absent_ones_and_keep_the_loss_scale()
     {
-        var weights = Trainer.LossWeights([900, 100, 0, 25, 0]);
-        Assert.True(weights[1] > weights[0]);
-        Assert.True(weights[3] > weights[1]);
+        int[] counts = [900, 100, 0, 25, 0];
+        var weights = Trainer.ClassWeights(counts, strength: 0.5, maxWeight: 50);
+        Assert.Equal(3.0, weights[1] / weights[0], 4);
+        Assert.Equal(6.0, weights[3] / weights[0], 4);
         Assert.Equal(0, weights[2]);
-        Assert.Equal(3.0, weights.Sum(), 4);
+        Assert.Equal(counts.Sum(), counts.Select((n, c) => n * weights[c]).Sum(), 2);
+    }
+
+    [Fact]
+    public void Class_weights_are_capped_and_strength_zero_is_no_weighting()
+    {
+        var full = Trainer.ClassWeights([1000, 10, 500, 0, 1], strength: 1, maxWeight: 50);
+        Assert.Equal(50.0, full[1] / full[0], 3);
+        Assert.Equal(50.0, full[4] / full[0], 3);
+        Assert.Equal(2.0, full[2] / full[0], 3);
+        Assert.All(Trainer.ClassWeights([1000, 10, 500, 3, 1], strength: 0, maxWeight: 50), w => Assert.Equal(1f, w, 5));
     }
 
     [Fact]

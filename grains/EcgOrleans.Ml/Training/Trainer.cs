@@ -53,7 +53,8 @@ public static class Trainer
         var clock = Stopwatch.StartNew();
         var labels = training.Labels;
         var counts = training.ClassCounts();
-        using var classWeights = options.Balancing == ClassBalancing.WeightedLoss ? tensor(LossWeights(counts)) : null;
+        var weights = ClassWeights(counts, options.Balancing == ClassBalancing.None ? 0 : options.BalancingStrength, options.MaxClassWeight);
+        using var classWeights = options.Balancing == ClassBalancing.WeightedLoss ? tensor(weights) : null;
         using var optimizer = optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var history = new List<EpochReport>();
         byte[]? bestWeights = null;
@@ -68,7 +69,7 @@ public static class Trainer
             var rate = LearningRateAt(options, epoch);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
 
-            var order = options.Balancing == ClassBalancing.Resample ? BalancedDraw(labels, shuffler) : Shuffled(training.Count, shuffler);
+            var order = options.Balancing == ClassBalancing.Resample ? WeightedDraw(labels, counts, weights, shuffler) : Shuffled(training.Count, shuffler);
             var batches = (order.Length + options.BatchSize - 1) / options.BatchSize;
             model.train();
             double lossSum = 0;
@@ -114,12 +115,15 @@ public static class Trainer
         return new TrainingResult(model, history.Count, bestEpoch, bestValidation!, history, clock.Elapsed);
     }
 
-    /// <summary>Inverse class frequency, square-rooted (full inverse weights overreact to the few F and Q beats), mean 1 over present classes.</summary>
-    internal static float[] LossWeights(IReadOnlyList<int> counts)
+    /// <summary>
+    /// Per-class weights (n_max / n_c)^strength, capped at <paramref name="maxWeight"/>, 0 for absent classes,
+    /// scaled so that the beats' average weight is 1 (the loss keeps the scale of the unweighted one).
+    /// </summary>
+    internal static float[] ClassWeights(IReadOnlyList<int> counts, double strength, double maxWeight)
     {
-        var total = counts.Sum();
-        var raw = counts.Select(c => c == 0 ? 0.0 : Math.Sqrt((double)total / c)).ToArray();
-        var mean = raw.Where(w => w > 0).Average();
+        var largest = counts.Max();
+        var raw = counts.Select(n => n == 0 ? 0.0 : Math.Min(maxWeight, Math.Pow((double)largest / n, strength))).ToArray();
+        var mean = counts.Select((n, c) => n * raw[c]).Sum() / counts.Sum();
         return [.. raw.Select(w => (float)(w / mean))];
     }
 
@@ -145,16 +149,20 @@ public static class Trainer
         return order;
     }
 
-    /// <summary>An epoch's worth of beats (as many as the set holds) drawn so that every present class is equally frequent.</summary>
-    private static int[] BalancedDraw(IReadOnlyList<AamiClass> labels, Random random)
+    /// <summary>An epoch's worth of beats (as many as the set holds) drawn with replacement, class c with probability ∝ n_c · w_c.</summary>
+    private static int[] WeightedDraw(IReadOnlyList<AamiClass> labels, int[] counts, float[] weights, Random random)
     {
         var byClass = Enumerable.Range(0, Aami.ClassCount).Select(_ => new List<int>()).ToArray();
         for (var i = 0; i < labels.Count; i++) byClass[(int)labels[i]].Add(i);
-        var present = byClass.Where(c => c.Count > 0).ToArray();
+        var mass = counts.Select((n, c) => n * (double)weights[c]).ToArray();
+        var total = mass.Sum();
         var order = new int[labels.Count];
         for (var i = 0; i < order.Length; i++)
         {
-            var pool = present[random.Next(present.Length)];
+            var u = random.NextDouble() * total;
+            var c = 0;
+            while (c < mass.Length - 1 && (u >= mass[c] || mass[c] == 0)) u -= mass[c++];
+            var pool = byClass[c];
             order[i] = pool[random.Next(pool.Count)];
         }
         return order;

@@ -6,10 +6,13 @@ public enum ClassBalancing
     /// <summary>Plain cross-entropy on the data as it is.</summary>
     None,
 
-    /// <summary>Cross-entropy weighted by inverse class frequency, softened by a square root.</summary>
+    /// <summary>Cross-entropy weighted per class (<see cref="TrainingOptions.BalancingStrength"/>).</summary>
     WeightedLoss,
 
-    /// <summary>Each epoch draws beats with replacement so that every class is seen equally often (no loss weights).</summary>
+    /// <summary>
+    /// Plain cross-entropy, but each epoch draws its beats with replacement, a beat's chance in proportion to its
+    /// class weight: the same class mix as <see cref="WeightedLoss"/> in expectation, with rare beats repeated instead of up-weighted.
+    /// </summary>
     Resample,
 }
 
@@ -38,6 +41,15 @@ public sealed record TrainingOptions
 
     public ClassBalancing Balancing { get; init; } = ClassBalancing.WeightedLoss;
 
+    /// <summary>
+    /// Class c weighs (n_max / n_c)^strength: 0 leaves the imbalance, 1 makes every class count as much as N
+    /// (capped by <see cref="MaxClassWeight"/>), 0.5 (inverse square root) is in between.
+    /// </summary>
+    public double BalancingStrength { get; init; } = 0.5;
+
+    /// <summary>Largest class weight relative to the most frequent class: keeps a class of a few beats (Q in DS1: 8) from being learnt by heart.</summary>
+    public double MaxClassWeight { get; init; } = 50;
+
     public SelectionMetric Selection { get; init; } = SelectionMetric.MacroF1;
 
     /// <summary>Stop after this many epochs without a better validation score (0: never stop early).</summary>
@@ -58,6 +70,10 @@ public sealed record TrainingOptions
             throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be a positive number");
         if (FinalLearningRateFraction is <= 0 or > 1)
             throw new ArgumentOutOfRangeException(nameof(FinalLearningRateFraction), FinalLearningRateFraction, "must lie in (0, 1]");
+        if (BalancingStrength is < 0 or > 1 || double.IsNaN(BalancingStrength))
+            throw new ArgumentOutOfRangeException(nameof(BalancingStrength), BalancingStrength, "must lie in [0, 1]");
+        if (!(MaxClassWeight >= 1) || !double.IsFinite(MaxClassWeight))
+            throw new ArgumentOutOfRangeException(nameof(MaxClassWeight), MaxClassWeight, "must be at least 1");
         if (WeightDecay < 0 || !double.IsFinite(WeightDecay))
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "must be zero or positive");
     }
@@ -72,6 +88,8 @@ public sealed record TrainingOptions
         ["weightDecay"] = WeightDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["optimizer"] = "Adam",
         ["balancing"] = Balancing.ToString(),
+        ["balancingStrength"] = BalancingStrength.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        ["maxClassWeight"] = MaxClassWeight.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["selection"] = Selection.ToString(),
         ["patience"] = Patience.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["threads"] = Threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
