@@ -52,6 +52,19 @@ public sealed class TrainingTests
         Assert.True(again.Accuracy > 0.9, $"validation accuracy {again.Accuracy:P1} on a separable set");
     }
 
+    [Theory]
+    [InlineData(ClassBalancing.WeightedLoss)]
+    [InlineData(ClassBalancing.Resample)]
+    public void Epoch_beats_sets_the_size_of_every_epoch(ClassBalancing balancing)
+    {
+        var (training, validation) = Synthetic(187, rhythm: false);
+        var batches = new List<int>();
+        var progress = new SynchronousProgress(p => { if (p.EpochDone is not null) batches.Add(p.Batches); });
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 10, EpochBeats = 45, Balancing = balancing, Threads = 1, Patience = 0 };
+        using var model = Trainer.Train("kachuee", training, validation, options, progress).Model;
+        Assert.Equal([5, 5], batches);
+    }
+
     [Fact]
     public void Bad_options_and_empty_sets_are_rejected()
     {

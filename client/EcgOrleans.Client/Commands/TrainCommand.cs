@@ -43,6 +43,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--batch <B>")]
         public int Batch { get; init; } = 128;
 
+        [CommandOption("--epoch-beats <K>"), Description("Beats per epoch (default: the whole training set); with --balancing resample, drawn by class weight.")]
+        public int EpochBeats { get; init; }
+
         [CommandOption("--lr <RATE>"), Description("Initial Adam learning rate (cosine decay to 5 % of it).")]
         public double LearningRate { get; init; } = 1e-3;
 
@@ -89,6 +92,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             {
                 Epochs = settings.Epochs,
                 BatchSize = settings.Batch,
+                EpochBeats = settings.EpochBeats,
                 LearningRate = settings.LearningRate,
                 Balancing = ParseBalancing(settings.Balancing),
                 BalancingStrength = settings.BalanceStrength,

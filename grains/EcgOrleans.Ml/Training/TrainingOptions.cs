@@ -34,6 +34,14 @@ public sealed record TrainingOptions
 
     public double LearningRate { get; init; } = 1e-3;
 
+    /// <summary>
+    /// Beats per epoch (0: the whole training set). Smaller epochs are validated more often, and with
+    /// <see cref="ClassBalancing.Resample"/> they undersample the abundant N beats, which is what makes
+    /// training affordable on two cores. Without resampling, successive epochs walk through one shuffled
+    /// permutation, so every beat is still seen equally often.
+    /// </summary>
+    public int EpochBeats { get; init; }
+
     /// <summary>The learning rate decays along a cosine from <see cref="LearningRate"/> to this fraction of it over <see cref="Epochs"/>.</summary>
     public double FinalLearningRateFraction { get; init; } = 0.05;
 
@@ -66,6 +74,8 @@ public sealed record TrainingOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 2, nameof(BatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(Threads, 1, nameof(Threads));
         ArgumentOutOfRangeException.ThrowIfNegative(Patience, nameof(Patience));
+        ArgumentOutOfRangeException.ThrowIfNegative(EpochBeats, nameof(EpochBeats));
+        if (EpochBeats == 1) throw new ArgumentOutOfRangeException(nameof(EpochBeats), EpochBeats, "an epoch needs at least 2 beats (or 0 for all)");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
             throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be a positive number");
         if (FinalLearningRateFraction is <= 0 or > 1)
@@ -82,6 +92,7 @@ public sealed record TrainingOptions
     public IReadOnlyDictionary<string, string> Describe() => new Dictionary<string, string>
     {
         ["epochs"] = Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["epochBeats"] = EpochBeats == 0 ? "all" : EpochBeats.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["batchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["learningRate"] = LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["schedule"] = $"cosine to {FinalLearningRateFraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}x",
