@@ -46,6 +46,15 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--epoch-beats <K>"), Description("Beats per epoch (default: the whole training set); with --balancing resample, drawn by class weight.")]
         public int EpochBeats { get; init; }
 
+        [CommandOption("--augment"), Description("Perturb training beats: ±10 ms shift, ±10 % amplitude, small offset and noise.")]
+        public bool Augment { get; init; }
+
+        [CommandOption("--average <DECAY>"), Description("Validate and keep an exponential moving average of the weights with this decay per step (0: off), e.g. 0.998.")]
+        public double Average { get; init; }
+
+        [CommandOption("--weight-decay <L2>")]
+        public double WeightDecay { get; init; }
+
         [CommandOption("--lr <RATE>"), Description("Initial Adam learning rate (cosine decay to 5 % of it).")]
         public double LearningRate { get; init; } = 1e-3;
 
@@ -93,6 +102,11 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 Epochs = settings.Epochs,
                 BatchSize = settings.Batch,
                 EpochBeats = settings.EpochBeats,
+                Augmentation = settings.Augment
+                    ? BeatAugmentation.For(representation.SamplingFrequency, representation.Kind == RepresentationKind.Window ? 1 : 0.25)
+                    : BeatAugmentation.None,
+                WeightAverageDecay = settings.Average,
+                WeightDecay = settings.WeightDecay,
                 LearningRate = settings.LearningRate,
                 Balancing = ParseBalancing(settings.Balancing),
                 BalancingStrength = settings.BalanceStrength,

@@ -57,6 +57,9 @@ public static class Trainer
         using var classWeights = options.Balancing == ClassBalancing.WeightedLoss ? tensor(weights) : null;
         using var optimizer = optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var cycle = new ShuffledCycle(training.Count, shuffler);
+        using var average = options.WeightAverageDecay > 0 ? new WeightAverage(model, options.WeightAverageDecay) : null;
+        // What is validated and kept: the averaged weights when averaging, else the trained ones.
+        var judged = average?.Average ?? model;
         var history = new List<EpochReport>();
         byte[]? bestWeights = null;
         EvaluationResult? bestValidation = null;
@@ -87,17 +90,18 @@ public static class Trainer
                 using var scope = NewDisposeScope();
                 var (waveform, rhythm, target) = training.Batch(span);
                 optimizer.zero_grad();
-                var logits = model.forward(waveform, rhythm);
+                var logits = model.forward(options.Augmentation.Apply(waveform), rhythm);
                 var loss = nn.functional.cross_entropy(logits, target, classWeights);
                 loss.backward();
                 optimizer.step();
+                average?.Update();
                 lossSum += loss.item<float>() * span.Length;
                 correct += logits.argmax(1).eq(target).sum().item<long>();
                 seen += span.Length;
                 progress?.Report(new TrainingProgress(epoch, options.Epochs, b + 1, batches, null));
             }
 
-            var validationResult = Evaluator.Evaluate(model, validation);
+            var validationResult = Evaluator.Evaluate(judged, validation);
             var score = Score(validationResult, options.Selection);
             var improved = score > bestScore;
             if (improved)
@@ -105,7 +109,7 @@ public static class Trainer
                 bestScore = score;
                 bestEpoch = epoch;
                 bestValidation = validationResult;
-                bestWeights = Snapshot(model);
+                bestWeights = Snapshot(judged);
             }
             var report = new EpochReport(epoch, options.Epochs, rate, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen),
                 validationResult, score, improved, epochClock.Elapsed);

@@ -47,6 +47,15 @@ public sealed record TrainingOptions
 
     public double WeightDecay { get; init; }
 
+    /// <summary>Random perturbation of training waveforms (<see cref="BeatAugmentation.None"/>: none).</summary>
+    public BeatAugmentation Augmentation { get; init; } = BeatAugmentation.None;
+
+    /// <summary>
+    /// Decay per step of an exponential moving average of the weights, which is then what gets validated and
+    /// kept (0: no averaging, the raw weights are used).
+    /// </summary>
+    public double WeightAverageDecay { get; init; }
+
     public ClassBalancing Balancing { get; init; } = ClassBalancing.WeightedLoss;
 
     /// <summary>
@@ -84,6 +93,10 @@ public sealed record TrainingOptions
             throw new ArgumentOutOfRangeException(nameof(BalancingStrength), BalancingStrength, "must lie in [0, 1]");
         if (!(MaxClassWeight >= 1) || !double.IsFinite(MaxClassWeight))
             throw new ArgumentOutOfRangeException(nameof(MaxClassWeight), MaxClassWeight, "must be at least 1");
+        ArgumentNullException.ThrowIfNull(Augmentation, nameof(Augmentation));
+        Augmentation.Validate();
+        if (WeightAverageDecay is < 0 or >= 1 || double.IsNaN(WeightAverageDecay))
+            throw new ArgumentOutOfRangeException(nameof(WeightAverageDecay), WeightAverageDecay, "must lie in [0, 1)");
         if (WeightDecay < 0 || !double.IsFinite(WeightDecay))
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "must be zero or positive");
     }
@@ -98,6 +111,9 @@ public sealed record TrainingOptions
         ["schedule"] = $"cosine to {FinalLearningRateFraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}x",
         ["weightDecay"] = WeightDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["optimizer"] = "Adam",
+        ["augmentation"] = Augmentation.IsNone ? "none" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"shift ±{Augmentation.MaxShift}, scale ±{Augmentation.ScaleRange}, offset ±{Augmentation.OffsetRange}, noise {Augmentation.NoiseStd}"),
+        ["weightAverageDecay"] = WeightAverageDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["balancing"] = Balancing.ToString(),
         ["balancingStrength"] = BalancingStrength.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["maxClassWeight"] = MaxClassWeight.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
