@@ -44,6 +44,22 @@ public sealed class AugmentationTests
     }
 
     [Fact]
+    public void Rate_jitter_changes_only_the_average_rr_within_its_factor()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(6);
+        var rhythm = ones(500, 4) * 0.8f;
+        var jittered = new BeatAugmentation(0, 0, 0, 0, RateFactor: 1.25).ApplyToRhythm(rhythm);
+        Assert.Equal(0f, (jittered[.., ..3] - rhythm[.., ..3]).abs().max().item<float>());
+        var ratio = jittered[.., 3] / rhythm[.., 3];
+        Assert.InRange(ratio.min().item<float>(), 0.8f - 1e-5f, 0.85f);
+        Assert.InRange(ratio.max().item<float>(), 1.2f, 1.25f + 1e-5f);
+        Assert.Same(rhythm, BeatAugmentation.None.ApplyToRhythm(rhythm));
+        var empty = zeros(3, 0);
+        Assert.Same(empty, new BeatAugmentation(0, 0, 0, 0, 1.5).ApplyToRhythm(empty));
+    }
+
+    [Fact]
     public void Defaults_scale_with_the_sampling_frequency()
     {
         Assert.Equal(4, BeatAugmentation.For(360, 1).MaxShift);

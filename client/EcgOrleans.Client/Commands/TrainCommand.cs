@@ -49,6 +49,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--augment"), Description("Perturb training beats: ±10 ms shift, ±10 % amplitude, small offset and noise.")]
         public bool Augment { get; init; }
 
+        [CommandOption("--rate-jitter <F>"), Description("Multiply the average-RR feature of training beats by a factor in [1/F, F] (1: off), so that heart rate cannot name the patient.")]
+        public double RateJitter { get; init; } = 1;
+
         [CommandOption("--average <DECAY>"), Description("Validate and keep an exponential moving average of the weights with this decay per step (0: off), e.g. 0.998.")]
         public double Average { get; init; }
 
@@ -102,9 +105,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 Epochs = settings.Epochs,
                 BatchSize = settings.Batch,
                 EpochBeats = settings.EpochBeats,
-                Augmentation = settings.Augment
+                Augmentation = (settings.Augment
                     ? BeatAugmentation.For(representation.SamplingFrequency, representation.Kind == RepresentationKind.Window ? 1 : 0.25)
-                    : BeatAugmentation.None,
+                    : BeatAugmentation.None) with { RateFactor = settings.RateJitter },
                 WeightAverageDecay = settings.Average,
                 WeightDecay = settings.WeightDecay,
                 LearningRate = settings.LearningRate,

@@ -90,7 +90,7 @@ public static class Trainer
                 using var scope = NewDisposeScope();
                 var (waveform, rhythm, target) = training.Batch(span);
                 optimizer.zero_grad();
-                var logits = model.forward(options.Augmentation.Apply(waveform), rhythm);
+                var logits = model.forward(options.Augmentation.Apply(waveform), options.Augmentation.ApplyToRhythm(rhythm));
                 var loss = nn.functional.cross_entropy(logits, target, classWeights);
                 loss.backward();
                 optimizer.step();
