@@ -67,7 +67,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--balance-strength <A>"), Description("Class weight (n_max/n_c)^A: 0 none, 0.5 inverse square root (default), 1 fully balanced (capped at 50).")]
         public double BalanceStrength { get; init; } = 0.5;
 
-        [CommandOption("--selection <METRIC>"), Description("Validation score that picks the epoch: macro-f1 or v-f1.")]
+        [CommandOption("--selection <METRIC>"), Description("Validation score that picks the epoch: macro-f1, v-f1 or accuracy.")]
         public string Selection { get; init; } = "macro-f1";
 
         [CommandOption("--patience <N>"), Description("Stop after N epochs without a better validation score (0: never).")]
@@ -253,7 +253,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         "macro-f1" => SelectionMetric.MacroF1,
         "v-f1" => SelectionMetric.VentricularF1,
-        _ => throw new ArgumentException($"unknown --selection '{name}': use macro-f1 or v-f1"),
+        "accuracy" => SelectionMetric.Accuracy,
+        _ => throw new ArgumentException($"unknown --selection '{name}': use macro-f1, v-f1 or accuracy"),
     };
 
     /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>

@@ -147,6 +147,7 @@ public static class Trainer
     {
         SelectionMetric.MacroF1 => result.MacroF1 ?? 0,
         SelectionMetric.VentricularF1 => result[AamiClass.V].F1 ?? 0,
+        SelectionMetric.Accuracy => result.Accuracy,
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
     };
 

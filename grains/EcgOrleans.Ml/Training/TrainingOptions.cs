@@ -24,6 +24,9 @@ public enum SelectionMetric
 
     /// <summary>F1 of class V (the harmonic mean of its sensitivity and positive predictivity).</summary>
     VentricularF1,
+
+    /// <summary>Overall accuracy (dominated by N: what intra-patient papers report).</summary>
+    Accuracy,
 }
 
 public sealed record TrainingOptions
