@@ -177,7 +177,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 ["validationBeats"] = split.Validation.Count.ToString(CultureInfo.InvariantCulture),
                 ["trainingSeconds"] = result.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture),
                 ["intraSplitSeed"] = Protocols.IntraSplitSeed.ToString(CultureInfo.InvariantCulture),
-                ["command"] = "ecg train " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)),
+                // GetCommandLineArgs()[0] is the program; the rest starts with the command name ("train").
+                ["command"] = "ecg " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)),
             },
             Validation = result.Validation,
             Test = test,
