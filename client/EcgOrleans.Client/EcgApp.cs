@@ -31,6 +31,8 @@ internal static class EcgApp
             config.AddCommand<QrsCommand>("qrs").WithDescription("QRS detection scored beat by beat against reference annotations (bxb rules): Se and +P per record and gross.");
             config.AddCommand<ScaleCommand>("scale").WithDescription("The scaling analysis: beats/s, batch latency, CPU per silo and messages per beat for 1, 2, 4... silos here, and a projection to N machines.");
             config.AddCommand<SiloCommand>("silo").WithDescription("Run a silo in this process (no HTTP surfaces), for scaling runs and scripts.");
+            config.AddCommand<TrainCommand>("train").WithDescription("Train a beat classifier on MIT-BIH (intra- or inter-patient) and write a checkpoint.");
+            config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Per-class AAMI figures and confusion matrix of a checkpoint on MIT-BIH.");
             config.AddCommand<SynthCommand>("synth").WithDescription("Write a synthetic ECG database (ECGSYN model) as WFDB records.");
         });
         return app;

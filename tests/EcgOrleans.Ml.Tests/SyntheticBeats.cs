@@ -8,7 +8,11 @@ namespace EcgOrleans.Ml.Tests;
 /// </summary>
 internal static class SyntheticBeats
 {
-    public static List<Beat> Make(int perClass, int length, int seed, params AamiClass[] classes)
+    public static List<Beat> Make(int perClass, int length, int seed, params AamiClass[] classes) =>
+        Make(perClass, length, seed, ["syn0", "syn1", "syn2"], classes);
+
+    /// <summary>Beats spread round-robin over <paramref name="records"/>.</summary>
+    public static List<Beat> Make(int perClass, int length, int seed, IReadOnlyList<string> records, params AamiClass[] classes)
     {
         if (classes.Length == 0) classes = [.. Aami.Classes];
         var random = new Random(seed);
@@ -23,7 +27,7 @@ internal static class SyntheticBeats
                 for (var t = 0; t < length; t++)
                     waveform[t] = (float)(Math.Exp(-Math.Pow((t - centre) / width, 2)) + 0.1 * (random.NextDouble() - 0.5));
                 float[] rhythm = [(float)(1 - 0.1 * (int)c + 0.05 * random.NextDouble()), 1f, 1f, 0.8f];
-                beats.Add(new Beat($"syn{i % 3}", i * 300, c, null, waveform, rhythm));
+                beats.Add(new Beat(records[i % records.Count], i * 300, c, null, waveform, rhythm));
             }
         }
         return beats;

@@ -43,6 +43,9 @@ public sealed record CheckpointMetadata
 
     public EvaluationResult? Test { get; init; }
 
+    /// <summary>The test confusion matrix of every test record (rows: reference, columns: predicted), so any subset's figures can be re-checked.</summary>
+    public IReadOnlyDictionary<string, long[][]> TestConfusionByRecord { get; init; } = new Dictionary<string, long[][]>();
+
     public DateTimeOffset Created { get; init; }
 
     public string ToolVersion { get; init; } = "";

@@ -13,9 +13,11 @@ public sealed class BeatSet
     private readonly float[] rhythm;
     private readonly AamiClass[] labels;
     private readonly string[] records;
+    private readonly long[] samples;
 
-    private BeatSet(int length, int rhythmCount, float[] waveforms, float[] rhythm, AamiClass[] labels, string[] records)
+    private BeatSet(int length, int rhythmCount, float[] waveforms, float[] rhythm, AamiClass[] labels, string[] records, long[] samples)
     {
+        this.samples = samples;
         Length = length;
         RhythmCount = rhythmCount;
         this.waveforms = waveforms;
@@ -35,6 +37,9 @@ public sealed class BeatSet
     public IReadOnlyList<AamiClass> Labels => labels;
 
     public IReadOnlyList<string> Records => records;
+
+    /// <summary>Sample number of each beat's R peak in its record.</summary>
+    public IReadOnlyList<long> Samples => samples;
 
     /// <summary>Beats per AAMI class, indexed by class.</summary>
     public int[] ClassCounts()
@@ -57,6 +62,7 @@ public sealed class BeatSet
         var rhythm = new float[(long)beats.Count * rhythmCount];
         var labels = new AamiClass[beats.Count];
         var records = new string[beats.Count];
+        var samples = new long[beats.Count];
         for (var i = 0; i < beats.Count; i++)
         {
             var beat = beats[i];
@@ -76,8 +82,9 @@ public sealed class BeatSet
                 beat.Rhythm.CopyTo(rhythm, (long)i * rhythmCount);
             }
             records[i] = beat.Record;
+            samples[i] = beat.Sample;
         }
-        return new BeatSet(length, rhythmCount, waveforms, rhythm, labels, records);
+        return new BeatSet(length, rhythmCount, waveforms, rhythm, labels, records, samples);
     }
 
     /// <summary>The beats at <paramref name="indices"/>, in that order.</summary>
@@ -87,6 +94,7 @@ public sealed class BeatSet
         var r = new float[(long)indices.Count * RhythmCount];
         var l = new AamiClass[indices.Count];
         var rec = new string[indices.Count];
+        var sam = new long[indices.Count];
         for (var i = 0; i < indices.Count; i++)
         {
             var j = indices[i];
@@ -94,8 +102,9 @@ public sealed class BeatSet
             Array.Copy(rhythm, (long)j * RhythmCount, r, (long)i * RhythmCount, RhythmCount);
             l[i] = labels[j];
             rec[i] = records[j];
+            sam[i] = samples[j];
         }
-        return new BeatSet(Length, RhythmCount, w, r, l, rec);
+        return new BeatSet(Length, RhythmCount, w, r, l, rec, sam);
     }
 
     /// <summary>The beats whose record is in <paramref name="recordNames"/>.</summary>
@@ -114,7 +123,7 @@ public sealed class BeatSet
             throw new ArgumentException("beat sets of different waveform lengths or rhythm counts cannot be joined", nameof(sets));
         return new BeatSet(first.Length, first.RhythmCount,
             [.. sets.SelectMany(s => s.waveforms)], [.. sets.SelectMany(s => s.rhythm)],
-            [.. sets.SelectMany(s => s.labels)], [.. sets.SelectMany(s => s.records)]);
+            [.. sets.SelectMany(s => s.labels)], [.. sets.SelectMany(s => s.records)], [.. sets.SelectMany(s => s.samples)]);
     }
 
     /// <summary>Waveforms [B, 1, L], rhythm [B, R] and class indices [B] (int64) of the beats at <paramref name="indices"/>.</summary>

@@ -52,6 +52,30 @@ public static class Evaluator
         return matrix;
     }
 
+    /// <summary>The confusion matrix of each record's beats, keyed by record name.</summary>
+    public static IReadOnlyDictionary<string, ConfusionMatrix> ConfusionByRecord(BeatSet beats, IReadOnlyList<AamiClass> predicted)
+    {
+        if (beats.Count != predicted.Count) throw new ArgumentException($"{beats.Count} beats but {predicted.Count} predictions");
+        var result = new SortedDictionary<string, ConfusionMatrix>(StringComparer.Ordinal);
+        for (var i = 0; i < beats.Count; i++)
+        {
+            if (!result.TryGetValue(beats.Records[i], out var matrix)) result[beats.Records[i]] = matrix = new ConfusionMatrix();
+            matrix.Add(beats.Labels[i], predicted[i]);
+        }
+        return result;
+    }
+
+    /// <summary>Sum of matrices (e.g. of a few records).</summary>
+    public static ConfusionMatrix Sum(IEnumerable<ConfusionMatrix> matrices)
+    {
+        var total = new ConfusionMatrix();
+        foreach (var m in matrices)
+        foreach (var r in Aami.Classes)
+        foreach (var p in Aami.Classes)
+            total.Add(r, p, m[r, p]);
+        return total;
+    }
+
     public static EvaluationResult Evaluate(BeatClassifier model, BeatSet beats, int batchSize = DefaultBatchSize, IProgress<int>? progress = null) =>
         Metrics.From(Confusion(beats.Labels, Predict(model, beats, batchSize, progress)));
 }

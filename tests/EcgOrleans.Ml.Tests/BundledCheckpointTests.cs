@@ -1,0 +1,55 @@
+using EcgOrleans.Ml.Checkpoints;
+using EcgOrleans.Ml.Data;
+using EcgOrleans.Ml.Evaluation;
+using EcgOrleans.Signal.Beats;
+using EcgOrleans.Tests;
+
+namespace EcgOrleans.Ml.Tests;
+
+/// <summary>The checkpoints committed under models/: they load, and they still do what their metadata claims.</summary>
+public sealed class BundledCheckpointTests
+{
+    /// <summary>The DS2 records with the most V beats (200: 826, 233: 831) and one with many F and V (213).</summary>
+    private static readonly string[] Records = ["200", "213", "233"];
+
+    private static string ModelsDirectory => Path.Combine(TestData.RepositoryRoot, "models");
+
+    public static TheoryData<string> Bundled()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.EnumerateFiles(ModelsDirectory, "*.ckpt").Order(StringComparer.Ordinal)) data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    [Fact]
+    public void Both_architectures_are_bundled_trained_on_ds1_and_small()
+    {
+        var metadata = Directory.EnumerateFiles(ModelsDirectory, "*.ckpt").Select(f => (File: f, Metadata: Checkpoint.ReadMetadata(f))).ToList();
+        foreach (var architecture in new[] { "kachuee", "resnet" })
+            Assert.Contains(metadata, m => m.Metadata.Architecture == architecture && m.Metadata.Representation == "window" && m.Metadata.Protocol == "inter");
+        Assert.All(metadata, m => Assert.True(new FileInfo(m.File).Length < 2_200_000, $"{m.File} is {new FileInfo(m.File).Length} bytes"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Bundled))]
+    public void Bundled_checkpoint_reproduces_its_v_figures_on_ds2_records(string file)
+    {
+        var loaded = Checkpoint.Load(Path.Combine(ModelsDirectory, file));
+        using var model = loaded.Model;
+        var metadata = loaded.Metadata;
+        Assert.Equal("inter", metadata.Protocol);
+        Assert.All(metadata.TrainingRecords.Concat(metadata.ValidationRecords), r => Assert.Contains(r, DatasetSplits.Ds1));
+        Assert.Equal(DatasetSplits.Ds2, metadata.TestRecords);
+
+        var beats = MitBihBeats.Load(TestData.MitBihDirectory, Records, BeatRepresentation.Parse(metadata.Representation), metadata.RhythmFeatureCount > 0);
+        var actual = Metrics.From(Evaluator.Confusion(beats.Labels, Evaluator.Predict(model, beats)));
+        var claimed = Metrics.From(Evaluator.Sum(Records.Select(r => ConfusionMatrix.FromRows(metadata.TestConfusionByRecord[r]))));
+
+        Assert.Equal(claimed.Beats, actual.Beats);
+        var (v, w) = (actual[AamiClass.V], claimed[AamiClass.V]);
+        // Inference is deterministic on one machine; a different CPU or thread count may flip a borderline beat or two.
+        Assert.InRange(v.Sensitivity!.Value, w.Sensitivity!.Value - 0.005, w.Sensitivity.Value + 0.005);
+        Assert.InRange(v.PositivePredictivity!.Value, w.PositivePredictivity!.Value - 0.005, w.PositivePredictivity.Value + 0.005);
+        Assert.InRange(actual.Accuracy, claimed.Accuracy - 0.002, claimed.Accuracy + 0.002);
+    }
+}
