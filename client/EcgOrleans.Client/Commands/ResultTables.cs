@@ -1,0 +1,42 @@
+using System.Globalization;
+using EcgOrleans.Ml.Evaluation;
+using EcgOrleans.Signal.Beats;
+using Spectre.Console;
+
+namespace EcgOrleans.Client.Commands;
+
+/// <summary>Spectre tables of evaluation results: per-class figures and the confusion matrix.</summary>
+internal static class ResultTables
+{
+    /// <summary>Redirected output (a log file) gets no terminal width: keep epoch lines and tables unwrapped.</summary>
+    public static void WidenWhenRedirected()
+    {
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 200);
+    }
+
+    public static string Percent(double? value) => value is { } v ? (100 * v).ToString("F1", CultureInfo.InvariantCulture) : "–";
+
+    public static Table PerClass(EvaluationResult result, string title)
+    {
+        var table = new Table().Title(Markup.Escape(title)).Border(TableBorder.Rounded);
+        table.AddColumns("class", "beats", "Se %", "+P %", "F1 %", "Spec %", "FPR %");
+        foreach (var column in table.Columns.Skip(1)) column.RightAligned();
+        foreach (var m in result.Classes)
+        {
+            table.AddRow(m.Class.ToString(), m.Support.ToString(CultureInfo.InvariantCulture), Percent(m.Sensitivity), Percent(m.PositivePredictivity),
+                Percent(m.F1), Percent(m.Specificity), Percent(m.FalsePositiveRate));
+        }
+        table.Caption($"accuracy {Percent(result.Accuracy)} %  ·  macro-F1 {Percent(result.MacroF1)} %  ·  {result.Beats} beats");
+        return table;
+    }
+
+    public static Table Confusion(EvaluationResult result)
+    {
+        var table = new Table().Title("confusion (rows: reference, columns: predicted)").Border(TableBorder.Rounded);
+        table.AddColumn("ref \\ pred");
+        foreach (var c in Aami.Classes) table.AddColumn(new TableColumn(c.ToString()).RightAligned());
+        for (var r = 0; r < Aami.ClassCount; r++)
+            table.AddRow([Aami.Classes[r].ToString(), .. result.ConfusionRows[r].Select(n => n.ToString(CultureInfo.InvariantCulture))]);
+        return table;
+    }
+}

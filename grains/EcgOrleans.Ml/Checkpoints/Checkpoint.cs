@@ -1,0 +1,216 @@
+using System.Buffers.Binary;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EcgOrleans.Ml.Models;
+using EcgOrleans.Signal.Beats;
+
+namespace EcgOrleans.Ml.Checkpoints;
+
+/// <summary>A model with the metadata it was saved with.</summary>
+public sealed record LoadedCheckpoint(BeatClassifier Model, CheckpointMetadata Metadata);
+
+/// <summary>
+/// The checkpoint file: a small binary container.
+/// <code>
+/// "ECGOCKPT"              8 bytes magic
+/// version                 uint16, little endian (1)
+/// metadata length         int32, little endian, then that many bytes of UTF-8 JSON (<see cref="CheckpointMetadata"/>)
+/// weights length          int64, little endian, then the TorchSharp module state (Module.save)
+/// </code>
+/// Nothing may follow the weights. The metadata carries the SHA-256 of the weight bytes, checked on load.
+/// </summary>
+public static class Checkpoint
+{
+    public const ushort FormatVersion = 1;
+    private static readonly byte[] Magic = "ECGOCKPT"u8.ToArray();
+    private const int MaxMetadataBytes = 16 << 20;
+    private const long MaxWeightBytes = 1L << 30;
+
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>The version of this tool, as recorded in new checkpoints.</summary>
+    public static string ToolVersion { get; } =
+        typeof(Checkpoint).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>Writes <paramref name="model"/> and <paramref name="metadata"/> (its hash and shape fields filled in) to <paramref name="path"/>.</summary>
+    public static CheckpointMetadata Save(string path, BeatClassifier model, CheckpointMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(metadata);
+        var architecture = ModelFactory.ArchitectureOf(model);
+        if (!string.Equals(architecture, metadata.Architecture, StringComparison.Ordinal)
+            || metadata.WaveformLength != model.WaveformLength || metadata.RhythmFeatureCount != model.RhythmFeatures)
+            throw new ArgumentException(
+                $"metadata ({metadata.Architecture}, {metadata.WaveformLength} samples, {metadata.RhythmFeatureCount} rhythm features) does not describe the model " +
+                $"({architecture}, {model.WaveformLength}, {model.RhythmFeatures})", nameof(metadata));
+        var weights = WeightBytes(model);
+        var complete = metadata with { WeightsSha256 = Sha256(weights) };
+        var json = JsonSerializer.SerializeToUtf8Bytes(complete, JsonOptions);
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null) Directory.CreateDirectory(directory);
+        // Write beside the target and move: a crash mid-write never leaves a half checkpoint under the real name.
+        var temporary = path + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+        {
+            Span<byte> number = stackalloc byte[8];
+            file.Write(Magic);
+            BinaryPrimitives.WriteUInt16LittleEndian(number, FormatVersion);
+            file.Write(number[..2]);
+            BinaryPrimitives.WriteInt32LittleEndian(number, json.Length);
+            file.Write(number[..4]);
+            file.Write(json);
+            BinaryPrimitives.WriteInt64LittleEndian(number, weights.Length);
+            file.Write(number);
+            file.Write(weights);
+        }
+        File.Move(temporary, path, overwrite: true);
+        return complete;
+    }
+
+    /// <summary>Reads only the metadata (the hash is not checked: use <see cref="Load"/> for that).</summary>
+    public static CheckpointMetadata ReadMetadata(string path) => Read(path, verifyWeights: false).Metadata;
+
+    /// <summary>Reads, verifies and rebuilds the model (in eval mode). Throws <see cref="CheckpointException"/> for any unusable file.</summary>
+    public static LoadedCheckpoint Load(string path)
+    {
+        var (metadata, weights) = Read(path, verifyWeights: true);
+        BeatClassifier model;
+        try
+        {
+            model = ModelFactory.Create(metadata.Architecture, metadata.WaveformLength, metadata.RhythmFeatureCount);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CheckpointException(path, $"the metadata declares a model that cannot be built: {e.Message}", e);
+        }
+        try
+        {
+            using var stream = new MemoryStream(weights, writable: false);
+            // Through a reader left open: Module.load(Stream) closes the stream, and the leftover check needs it.
+            using (var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true)) model.load(reader, strict: true);
+            if (stream.Position != stream.Length)
+                throw new InvalidDataException($"{stream.Length - stream.Position} bytes of weights left over");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            model.Dispose();
+            throw new CheckpointException(path,
+                $"the weights do not fit a {metadata.Architecture} model of {metadata.WaveformLength} samples with {metadata.RhythmFeatureCount} rhythm features: {e.Message}", e);
+        }
+        model.eval();
+        return new LoadedCheckpoint(model, metadata);
+    }
+
+    private static (CheckpointMetadata Metadata, byte[] Weights) Read(string path, bool verifyWeights)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException(path, $"cannot be read: {e.Message}", e);
+        }
+        var data = bytes.AsSpan();
+        if (data.Length < Magic.Length && Magic.AsSpan().StartsWith(data))
+            throw new CheckpointException(path, $"truncated: {data.Length} bytes, not even the {Magic.Length}-byte magic");
+        if (data.Length < Magic.Length || !data[..Magic.Length].SequenceEqual(Magic))
+            throw new CheckpointException(path, "not a checkpoint (bad magic bytes; expected \"ECGOCKPT\")");
+        var at = Magic.Length;
+        var version = BinaryPrimitives.ReadUInt16LittleEndian(Take(path, data, ref at, 2, "format version"));
+        if (version != FormatVersion)
+            throw new CheckpointException(path, $"format version {version} is not supported (this tool reads version {FormatVersion})");
+        var jsonLength = BinaryPrimitives.ReadInt32LittleEndian(Take(path, data, ref at, 4, "metadata length"));
+        if (jsonLength is <= 0 or > MaxMetadataBytes)
+            throw new CheckpointException(path, $"metadata length {jsonLength} is out of range");
+        var json = Take(path, data, ref at, jsonLength, "metadata");
+        var metadata = ParseMetadata(path, json);
+        var weightLength = BinaryPrimitives.ReadInt64LittleEndian(Take(path, data, ref at, 8, "weights length"));
+        if (weightLength is <= 0 or > MaxWeightBytes)
+            throw new CheckpointException(path, $"weights length {weightLength} is out of range");
+        var weights = Take(path, data, ref at, (int)weightLength, "weights").ToArray();
+        if (at != data.Length)
+            throw new CheckpointException(path, $"{data.Length - at} unexpected bytes after the weights");
+        if (verifyWeights)
+        {
+            var actual = Sha256(weights);
+            if (!string.Equals(actual, metadata.WeightsSha256, StringComparison.OrdinalIgnoreCase))
+                throw new CheckpointException(path, $"weights SHA-256 mismatch: metadata says {metadata.WeightsSha256}, the weights hash to {actual} (file corrupted?)");
+        }
+        return (metadata, weights);
+    }
+
+    private static ReadOnlySpan<byte> Take(string path, ReadOnlySpan<byte> data, ref int at, int count, string what)
+    {
+        if (count > data.Length - at)
+            throw new CheckpointException(path, $"truncated: {what} needs {count} bytes at offset {at}, only {data.Length - at} left");
+        var slice = data.Slice(at, count);
+        at += count;
+        return slice;
+    }
+
+    private static CheckpointMetadata ParseMetadata(string path, ReadOnlySpan<byte> json)
+    {
+        CheckpointMetadata? metadata;
+        try
+        {
+            metadata = JsonSerializer.Deserialize<CheckpointMetadata>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException(path, $"metadata is not valid JSON: {e.Message}", e);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new CheckpointException(path, $"metadata is not valid UTF-8: {e.Message}", e);
+        }
+        if (metadata is null) throw new CheckpointException(path, "metadata is JSON null");
+        var problem = Check(metadata);
+        if (problem is not null) throw new CheckpointException(path, problem);
+        return metadata;
+    }
+
+    /// <summary>Consistency of the metadata on its own: what a loader relies on.</summary>
+    private static string? Check(CheckpointMetadata m)
+    {
+        if (!ModelFactory.Architectures.Contains(m.Architecture)) return $"unknown architecture '{m.Architecture}' (known: {string.Join(", ", ModelFactory.Architectures)})";
+        BeatRepresentation representation;
+        try
+        {
+            representation = BeatRepresentation.Parse(m.Representation ?? "");
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+        if (representation.Length != m.WaveformLength)
+            return $"representation {representation.Name} has {representation.Length} samples, the metadata says {m.WaveformLength}";
+        if (m.RhythmFeatureCount != 0 && m.RhythmFeatureCount != RhythmFeatures.Count)
+            return $"rhythm feature count {m.RhythmFeatureCount} is neither 0 nor {RhythmFeatures.Count}";
+        if (m.RhythmFeatureNames is null || m.RhythmFeatureNames.Count != m.RhythmFeatureCount)
+            return $"{m.RhythmFeatureNames?.Count ?? 0} rhythm feature names for {m.RhythmFeatureCount} features";
+        var classes = Aami.Classes.Select(c => c.ToString()).ToList();
+        if (m.Classes is null || !m.Classes.SequenceEqual(classes))
+            return $"class order [{string.Join(", ", m.Classes ?? [])}] differs from [{string.Join(", ", classes)}]";
+        if (m.WeightsSha256 is not { Length: 64 }) return "no SHA-256 of the weights";
+        return null;
+    }
+
+    private static byte[] WeightBytes(BeatClassifier model)
+    {
+        using var stream = new MemoryStream();
+        model.save(stream);
+        return stream.ToArray();
+    }
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}
