@@ -14,6 +14,7 @@ var settings = new ThroughputSettings(options.Repetitions, options.Seconds, opti
 Console.WriteLine($"load average before: {File.ReadAllText("/proc/loadavg").Trim()}; cores: {Environment.ProcessorCount}; "
     + $"batch {options.Batch}; {options.Repetitions} repetitions of ~{options.Seconds} s, median reported");
 
+Console.WriteLine(ThreadCheck());
 var results = new List<Measurement>();
 var exports = new List<string>();
 foreach (var length in options.Lengths)
@@ -23,6 +24,15 @@ foreach (var length in options.Lengths)
     var (waveforms, rhythm) = Inputs(options.Batch, length, RhythmFeatures.Count, seed: 7);
     var inference = new BeatScorer(model, new VanillaGradient());
     exports.Add(Export(options.OutputDirectory, model, waveforms, rhythm));
+    if (options.Explore)
+    {
+        foreach (var threads in options.Threads)
+        {
+            var copy = new KachueeCnn(length, RhythmFeatures.Count);
+            copy.load_state_dict(model.state_dict());
+            Variants.Run(copy, waveforms, rhythm, options.Batch, threads, settings);
+        }
+    }
 
     foreach (var threads in options.Threads)
     {
@@ -69,6 +79,34 @@ Measurement Measure(string mode, int length, int threads, int workers, Action[] 
     return m;
 }
 
+// What a thread sees of torch.set_num_threads called on another thread, before and after its first tensor work.
+static string ThreadCheck()
+{
+    var initial = get_num_threads();
+    using var ready = new ManualResetEventSlim();
+    using var changed = new ManualResetEventSlim();
+    int early = 0, earlyAfter = 0, late = 0;
+    var worker = new Thread(() =>
+    {
+        using (var scope = NewDisposeScope()) early = (int)(ones(64, 64).matmul(ones(64, 64)).sum().item<float>() > 0 ? get_num_threads() : -1);
+        ready.Set();
+        changed.Wait();
+        earlyAfter = get_num_threads();
+    });
+    worker.Start();
+    ready.Wait();
+    set_num_threads(1);
+    changed.Set();
+    worker.Join();
+    var fresh = new Thread(() => late = get_num_threads());
+    fresh.Start();
+    fresh.Join();
+    var main = get_num_threads();
+    set_num_threads(initial);
+    return $"threads: default {initial}; a worker that ran torch first saw {early}, and {earlyAfter} after the main thread set 1; "
+        + $"a new thread saw {late}; the main thread {main}";
+}
+
 static (float[] Waveforms, float[] Rhythm) Inputs(int batch, int length, int features, int seed)
 {
     var random = new Random(seed);
@@ -95,7 +133,7 @@ internal sealed record Measurement(string Mode, int Length, int Threads, int Wor
 }
 
 internal sealed record BenchOptions(int Batch, int[] Lengths, int[] Threads, int Workers, int Repetitions, double Seconds, int Warmup,
-    string OutputDirectory, bool PyTorch, string Python)
+    string OutputDirectory, bool PyTorch, string Python, bool Explore)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -104,7 +142,7 @@ internal sealed record BenchOptions(int Batch, int[] Lengths, int[] Threads, int
         for (var i = 0; i < args.Length; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument '{args[i]}'");
-            if (args[i] == "--no-pytorch") flags.Add(args[i]);
+            if (args[i] is "--no-pytorch" or "--explore") flags.Add(args[i]);
             else if (i + 1 < args.Length) values[args[i]] = args[++i];
             else throw new ArgumentException($"{args[i]} needs a value");
         }
@@ -120,7 +158,8 @@ internal sealed record BenchOptions(int Batch, int[] Lengths, int[] Threads, int
             Warmup: int.Parse(Get("--warmup", "5"), CultureInfo.InvariantCulture),
             OutputDirectory: Get("--out", Path.Combine(Path.GetTempPath(), "ecg-bench")),
             PyTorch: !flags.Contains("--no-pytorch"),
-            Python: Get("--python", "/usr/bin/python3"));
+            Python: Get("--python", "/usr/bin/python3"),
+            Explore: flags.Contains("--explore"));
     }
 }
 

@@ -112,11 +112,20 @@ public sealed class BeatScorerTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(MethodNames))]
-    public void Every_method_scores_a_Kachuee_CNN_batch(string name)
+    public static TheoryData<string, string> ArchitecturesAndMethods()
     {
-        var model = ModelFactory.Create(KachueeCnn.ArchitectureName, BeatRepresentation.Kachuee.Length, RhythmFeatures.Count);
+        var data = new TheoryData<string, string>();
+        foreach (var architecture in ModelFactory.Architectures)
+        foreach (var method in SaliencyMethods.Names)
+            data.Add(architecture, method);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ArchitecturesAndMethods))]
+    public void Every_method_scores_a_batch_of_every_architecture(string architecture, string name)
+    {
+        var model = ModelFactory.Create(architecture, BeatRepresentation.Kachuee.Length, RhythmFeatures.Count);
         var scorer = new BeatScorer(model, SaliencyMethods.Create(name, SaliencyMethodTests.Quick with { MaxRowsPerPass = 64 }));
         var (waveforms, rhythm) = Batch(3, seed: 39, BeatRepresentation.Kachuee.Length);
 
