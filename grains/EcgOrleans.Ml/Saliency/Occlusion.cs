@@ -14,7 +14,7 @@ public sealed class Occlusion : ISaliencyMethod
 {
     public const string MethodName = "occlusion";
 
-    public Occlusion(int window = 16, int stride = 8, float baseline = 0, int maxRowsPerPass = 8192)
+    public Occlusion(int window = 16, int stride = 8, float baseline = 0, int maxRowsPerPass = 4096)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
