@@ -177,7 +177,8 @@ internal static class PyTorchAnchor
         var start = new ProcessStartInfo(options.Python) { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[] { script, "--threads", string.Join(',', options.Threads), "--workers", options.Workers.ToString(CultureInfo.InvariantCulture),
                      "--repetitions", options.Repetitions.ToString(CultureInfo.InvariantCulture), "--seconds", options.Seconds.ToString(CultureInfo.InvariantCulture),
-                     "--warmup", options.Warmup.ToString(CultureInfo.InvariantCulture) }.Concat(exports))
+                     "--warmup", options.Warmup.ToString(CultureInfo.InvariantCulture) }
+                     .Concat(options.Explore ? ["--explore"] : []).Concat(exports))
             start.ArgumentList.Add(a);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {options.Python}");
         var results = new List<Result>();

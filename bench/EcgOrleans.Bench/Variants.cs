@@ -39,6 +39,12 @@ internal static class Variants
             using var mode = inference_mode();
             _ = isfinite(w).all().item<bool>() && isfinite(r).all().item<bool>();
         });
+        Report("forward recording the graph, no backward", () =>
+        {
+            using var scope = NewDisposeScope();
+            using var mode = enable_grad();
+            model.forward(w.detach().requires_grad_(), r);
+        });
         Report("vanilla gradient, frozen weights", () =>
         {
             using var scope = NewDisposeScope();

@@ -106,6 +106,39 @@ def vanilla_gradient(model, w, r):
     return torch.cat([gw.flatten(1), gr], 1)
 
 
+def variants(model, w, r):
+    """Tensor-level variants matching EcgOrleans.Bench's Variants.cs."""
+    trainable = copy.deepcopy(model)
+    for p in trainable.parameters():
+        p.requires_grad_(True)
+
+    def forward_inference():
+        with torch.inference_mode():
+            model(w, r)
+
+    def forward_no_grad():
+        with torch.no_grad():
+            model(w, r)
+
+    def forward_graph():
+        model(w.clone().requires_grad_(), r)
+
+    def backward_trainable():
+        x = w.clone().requires_grad_()
+        logits = trainable(x, r)
+        logits.gather(1, logits.detach().argmax(1).unsqueeze(1)).sum().backward()
+        trainable.zero_grad()
+
+    return {
+        "forward, inference_mode": forward_inference,
+        "forward, no_grad": forward_no_grad,
+        "forward recording the graph, no backward": forward_graph,
+        "vanilla gradient, frozen weights": lambda: vanilla_gradient(model, w, r),
+        "vanilla gradient, trainable weights": lambda: vanilla_gradient(trainable, w, r),
+        "vanilla via backward(), trainable": backward_trainable,
+    }
+
+
 def measure(actions, batch, repetitions, seconds, warmup):
     """Beats/s of every repetition; several actions run on their own threads, starting and stopping together."""
     calls = [warmup]
@@ -145,6 +178,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=1.5)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--tolerance", type=float, default=1e-4)
+    parser.add_argument("--explore", action="store_true", help="also time tensor-level variants, as the C# --explore does")
     args = parser.parse_args()
     torch.set_num_interop_threads(1)
     print(f"torch {torch.__version__}, {torch.backends.mkldnn.is_available() and 'mkldnn' or 'no mkldnn'}", flush=True)
@@ -165,6 +199,12 @@ def main():
                           "max_gradient_diff_relative": gradient_diff, "ok": ok}), flush=True)
 
         waveforms, rhythm = w.numpy().reshape(-1).copy(), r.numpy().reshape(-1).copy()
+        if args.explore:
+            for threads in map(int, args.threads.split(",")):
+                torch.set_num_threads(threads)
+                for name, fn in variants(model, w, r).items():
+                    rates = measure([fn], batch, args.repetitions, args.seconds, args.warmup)
+                    print(f"variant L={length} threads {threads}: {name:<36} median {np.median(rates):9,.0f} beats/s", flush=True)
         runs = [(t, 1) for t in map(int, args.threads.split(","))]
         if args.workers > 1:
             runs.append((1, args.workers))
