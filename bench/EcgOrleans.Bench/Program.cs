@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using EcgOrleans.Bench;
 using EcgOrleans.Ml.Models;
 using EcgOrleans.Ml.Saliency;
@@ -8,75 +6,96 @@ using EcgOrleans.Signal.Beats;
 using static TorchSharp.torch;
 
 // Throughput of the Kachuee CNN through BeatScorer (what the ModelGrain calls) against PyTorch on the same
-// model, weights and batch. See bench/README.md.
+// model, weights and batch. TorchSharp and PyTorch repetitions alternate, so both see the same machine load.
+// See bench/README.md.
 var options = BenchOptions.Parse(args);
-var settings = new ThroughputSettings(options.Repetitions, options.Seconds, options.Warmup);
 Console.WriteLine($"load average before: {File.ReadAllText("/proc/loadavg").Trim()}; cores: {Environment.ProcessorCount}; "
-    + $"batch {options.Batch}; {options.Repetitions} repetitions of ~{options.Seconds} s, median reported");
-
+    + $"batch {options.Batch}; {options.Repetitions} repetitions of ~{options.Seconds} s per side, alternating; medians reported");
 Console.WriteLine(ThreadCheck());
-var results = new List<Measurement>();
+
+var models = new Dictionary<int, (KachueeCnn Model, float[] Waveforms, float[] Rhythm)>();
 var exports = new List<string>();
 foreach (var length in options.Lengths)
 {
     manual_seed(42);
     var model = new KachueeCnn(length, RhythmFeatures.Count);
     var (waveforms, rhythm) = Inputs(options.Batch, length, RhythmFeatures.Count, seed: 7);
-    var inference = new BeatScorer(model, new VanillaGradient());
+    models[length] = (model, waveforms, rhythm);
     exports.Add(Export(options.OutputDirectory, model, waveforms, rhythm));
-    if (options.Explore)
-    {
-        foreach (var threads in options.Threads)
-        {
-            var copy = new KachueeCnn(length, RhythmFeatures.Count);
-            copy.load_state_dict(model.state_dict());
-            Variants.Run(copy, waveforms, rhythm, options.Batch, threads, settings);
-        }
-    }
+}
 
+if (options.Explore)
+{
+    var settings = (options.Repetitions, options.Seconds, options.Warmup);
+    foreach (var (length, (model, waveforms, rhythm)) in models)
     foreach (var threads in options.Threads)
+        Variants.Run(Copy(model), waveforms, rhythm, options.Batch, threads, settings);
+    if (options.PyTorch) PyTorchAnchor.Explore(options.Python, exports, options.Threads, options.Repetitions, options.Seconds, options.Warmup);
+}
+
+using var anchor = options.PyTorch ? PyTorchAnchor.Start(options.Python, exports) : null;
+var rows = new List<Row>();
+foreach (var (length, (model, waveforms, rhythm)) in models)
+{
+    var configurations = options.Threads.Select(t => (Threads: t, Workers: 1)).ToList();
+    if (options.Workers > 1) configurations.Add((1, options.Workers));
+    foreach (var (threads, workers) in configurations)
     {
         set_num_threads(threads);
-        results.Add(Measure("inference", length, threads, 1, [() => inference.Classify(waveforms, rhythm)]));
-        results.Add(Measure("inference+vanilla", length, threads, 1, [() => inference.Score(waveforms, rhythm)]));
-    }
-    if (options.Workers > 1)
-    {
-        // The ModelGrain pattern: one model instance per worker thread, one intra-op thread each.
-        set_num_threads(1);
-        var scorers = Enumerable.Range(0, options.Workers).Select(_ =>
+        // One model instance (and scorer) per worker thread: the ModelGrain pattern.
+        var scorers = Enumerable.Range(0, workers).Select(_ => new BeatScorer(Copy(model), new VanillaGradient())).ToList();
+        foreach (var mode in new[] { "inference", "inference+vanilla" })
         {
-            var copy = new KachueeCnn(length, RhythmFeatures.Count);
-            copy.load_state_dict(model.state_dict());
-            return new BeatScorer(copy, new VanillaGradient());
-        }).ToList();
-        results.Add(Measure("inference", length, 1, options.Workers, [.. scorers.Select(s => (Action)(() => s.Classify(waveforms, rhythm)))]));
-        results.Add(Measure("inference+vanilla", length, 1, options.Workers, [.. scorers.Select(s => (Action)(() => s.Score(waveforms, rhythm)))]));
+            Action Work(BeatScorer s) => mode == "inference" ? () => s.Classify(waveforms, rhythm) : () => s.Score(waveforms, rhythm);
+            using IRunner runner = workers == 1
+                ? new SingleRunner(Work(scorers[0]), options.Batch)
+                : new ParallelRunner([.. scorers.Select(Work)], options.Batch);
+            rows.Add(Measure(runner, anchor, mode, length, threads, workers));
+        }
     }
 }
 
-var anchor = options.PyTorch ? PyTorchAnchor.Run(options, exports) : [];
 Console.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
 Console.WriteLine();
-Console.WriteLine($"| model | mode | intra-op threads x workers | TorchSharp beats/s | PyTorch beats/s | TorchSharp / PyTorch |");
-Console.WriteLine($"| --- | --- | --- | ---: | ---: | ---: |");
-foreach (var m in results)
+Console.WriteLine("| model | mode | threads x workers | TorchSharp beats/s | PyTorch beats/s | ratio of medians | median of paired ratios |");
+Console.WriteLine("| --- | --- | --- | ---: | ---: | ---: | ---: |");
+foreach (var row in rows)
 {
-    var py = anchor.FirstOrDefault(a => a.Mode == m.Mode && a.Length == m.Length && a.Threads == m.Threads && a.Workers == m.Workers);
-    var pyText = py is null ? "-" : py.Median.ToString("N0", CultureInfo.InvariantCulture);
-    var ratio = py is null ? "-" : (m.Median / py.Median).ToString("F2", CultureInfo.InvariantCulture);
-    Console.WriteLine($"| kachuee L={m.Length} R={RhythmFeatures.Count} | {m.Mode} | {m.Threads} x {m.Workers} | "
-        + $"{m.Median.ToString("N0", CultureInfo.InvariantCulture)} | {pyText} | {ratio} |");
+    Console.WriteLine($"| kachuee L={row.Length} R={RhythmFeatures.Count} | {row.Mode} | {row.Threads} x {row.Workers} | "
+        + $"{Number(Throughput.Median(row.TorchSharp))} | {(row.PyTorch.Length == 0 ? "-" : Number(Throughput.Median(row.PyTorch)))} | "
+        + $"{(row.PyTorch.Length == 0 ? "-" : Ratio(Throughput.Median(row.TorchSharp) / Throughput.Median(row.PyTorch)))} | "
+        + $"{(row.PyTorch.Length == 0 ? "-" : Ratio(Throughput.Median(row.TorchSharp.Zip(row.PyTorch, (t, p) => t / p))))} |");
 }
 return 0;
 
-Measurement Measure(string mode, int length, int threads, int workers, Action[] actions)
+Row Measure(IRunner runner, PyTorchAnchor? pytorch, string mode, int length, int threads, int workers)
 {
-    var rates = workers == 1 ? Throughput.Measure(actions[0], options.Batch, settings) : Throughput.MeasureParallel(actions, options.Batch, settings);
-    var m = new Measurement(mode, length, threads, workers, rates);
-    Console.WriteLine($"TorchSharp L={length} {mode,-18} threads {threads} x {workers} workers: median {m.Median,8:N0} beats/s "
-        + $"(min {rates.Min():N0}, max {rates.Max():N0})");
-    return m;
+    var tsCalls = Throughput.Calibrate(runner, options.Warmup, options.Seconds);
+    var pyCalls = pytorch?.Calibrate(mode, length, threads, workers, options.Warmup, options.Seconds) ?? 0;
+    var ts = new List<double>();
+    var py = new List<double>();
+    for (var r = 0; r < options.Repetitions; r++)
+    {
+        // Alternate which side goes first, so that neither always follows the other's cache or thermal state.
+        if (r % 2 == 1 && pytorch is not null) py.Add(pyCalls * runner.BeatsPerCall / pytorch.Run(mode, length, threads, workers, pyCalls));
+        ts.Add(tsCalls * runner.BeatsPerCall / runner.Run(tsCalls));
+        if (r % 2 == 0 && pytorch is not null) py.Add(pyCalls * runner.BeatsPerCall / pytorch.Run(mode, length, threads, workers, pyCalls));
+    }
+    var row = new Row(mode, length, threads, workers, [.. ts], [.. py]);
+    Console.WriteLine($"L={length} {mode,-18} {threads} thread(s) x {workers} worker(s): TorchSharp {Number(Throughput.Median(ts))} beats/s "
+        + $"[{string.Join(' ', ts.Select(Number))}]" + (pytorch is null ? "" : $", PyTorch {Number(Throughput.Median(py))} [{string.Join(' ', py.Select(Number))}]"));
+    return row;
+}
+
+static string Number(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+static string Ratio(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
+
+static KachueeCnn Copy(KachueeCnn model)
+{
+    var copy = new KachueeCnn(model.WaveformLength, model.RhythmFeatures);
+    copy.load_state_dict(model.state_dict());
+    return copy;
 }
 
 // What a thread sees of torch.set_num_threads called on another thread, before and after its first tensor work.
@@ -88,7 +107,8 @@ static string ThreadCheck()
     int early = 0, earlyAfter = 0, late = 0;
     var worker = new Thread(() =>
     {
-        using (var scope = NewDisposeScope()) early = (int)(ones(64, 64).matmul(ones(64, 64)).sum().item<float>() > 0 ? get_num_threads() : -1);
+        using (var scope = NewDisposeScope()) _ = ones(64, 64).matmul(ones(64, 64)).sum().item<float>();
+        early = get_num_threads();
         ready.Set();
         changed.Wait();
         earlyAfter = get_num_threads();
@@ -104,7 +124,7 @@ static string ThreadCheck()
     var main = get_num_threads();
     set_num_threads(initial);
     return $"threads: default {initial}; a worker that ran torch first saw {early}, and {earlyAfter} after the main thread set 1; "
-        + $"a new thread saw {late}; the main thread {main}";
+        + $"a new thread then saw {late}; the main thread {main}";
 }
 
 static (float[] Waveforms, float[] Rhythm) Inputs(int batch, int length, int features, int seed)
@@ -123,14 +143,12 @@ static string Export(string directory, BeatClassifier model, float[] waveforms, 
     var batch = waveforms.Length / model.WaveformLength;
     var w = tensor(waveforms, [batch, 1, model.WaveformLength]);
     var r = tensor(rhythm, [batch, model.RhythmFeatures]);
+    model.eval();
     var result = new VanillaGradient().Attribute(model, w, r, SaliencyTargets.Predicted);
     return ModelExport.Write(directory, $"kachuee-{model.WaveformLength}", model, w, r, result.Logits, result.Attributions);
 }
 
-internal sealed record Measurement(string Mode, int Length, int Threads, int Workers, double[] Rates)
-{
-    public double Median => Throughput.Median(Rates);
-}
+internal sealed record Row(string Mode, int Length, int Threads, int Workers, double[] TorchSharp, double[] PyTorch);
 
 internal sealed record BenchOptions(int Batch, int[] Lengths, int[] Threads, int Workers, int Repetitions, double Seconds, int Warmup,
     string OutputDirectory, bool PyTorch, string Python, bool Explore)
@@ -160,47 +178,5 @@ internal sealed record BenchOptions(int Batch, int[] Lengths, int[] Threads, int
             PyTorch: !flags.Contains("--no-pytorch"),
             Python: Get("--python", "/usr/bin/python3"),
             Explore: flags.Contains("--explore"));
-    }
-}
-
-/// <summary>Runs bench/pytorch/anchor.py on the exported models and reads its JSON lines.</summary>
-internal static class PyTorchAnchor
-{
-    public sealed record Result(string Mode, int Length, int Threads, int Workers, double[] Rates)
-    {
-        public double Median => Throughput.Median(Rates);
-    }
-
-    public static List<Result> Run(BenchOptions options, IReadOnlyList<string> exports)
-    {
-        var script = Path.Combine(RepositoryRoot(), "bench", "pytorch", "anchor.py");
-        var start = new ProcessStartInfo(options.Python) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { script, "--threads", string.Join(',', options.Threads), "--workers", options.Workers.ToString(CultureInfo.InvariantCulture),
-                     "--repetitions", options.Repetitions.ToString(CultureInfo.InvariantCulture), "--seconds", options.Seconds.ToString(CultureInfo.InvariantCulture),
-                     "--warmup", options.Warmup.ToString(CultureInfo.InvariantCulture) }
-                     .Concat(options.Explore ? ["--explore"] : []).Concat(exports))
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {options.Python}");
-        var results = new List<Result>();
-        while (process.StandardOutput.ReadLine() is { } line)
-        {
-            Console.WriteLine($"PyTorch {line}");
-            if (!line.StartsWith('{')) continue;
-            using var json = JsonDocument.Parse(line);
-            var root = json.RootElement;
-            if (root.TryGetProperty("rates", out var rates))
-                results.Add(new Result(root.GetProperty("mode").GetString()!, root.GetProperty("length").GetInt32(), root.GetProperty("threads").GetInt32(),
-                    root.GetProperty("workers").GetInt32(), [.. rates.EnumerateArray().Select(r => r.GetDouble())]));
-        }
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"anchor.py failed with exit code {process.ExitCode} (see its output above)");
-        return results;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "EcgOrleans.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no EcgOrleans.sln above {AppContext.BaseDirectory}");
     }
 }

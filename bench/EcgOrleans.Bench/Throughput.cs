@@ -2,77 +2,99 @@ using System.Diagnostics;
 
 namespace EcgOrleans.Bench;
 
-/// <summary>Beats per second of a repeated action: the median of several timed repetitions after a warm-up.</summary>
-internal sealed record ThroughputSettings(int Repetitions, double SecondsPerRepetition, int WarmupCalls);
-
-internal static class Throughput
+/// <summary>Runs a workload a given number of times and returns the wall time in seconds.</summary>
+internal interface IRunner : IDisposable
 {
-    /// <summary>
-    /// Calls <paramref name="run"/> (which processes <paramref name="beatsPerCall"/> beats) until warm, sizes a
-    /// repetition to about <see cref="ThroughputSettings.SecondsPerRepetition"/>, then returns the beats/s of
-    /// every repetition (the caller takes the median).
-    /// </summary>
-    public static double[] Measure(Action run, int beatsPerCall, ThroughputSettings settings)
+    /// <summary>Beats one call of every worker processes, summed over workers.</summary>
+    int BeatsPerCall { get; }
+
+    double Run(int calls);
+}
+
+/// <summary>One caller on the current thread (its LibTorch thread count is the current thread's).</summary>
+internal sealed class SingleRunner(Action work, int beatsPerCall) : IRunner
+{
+    public int BeatsPerCall => beatsPerCall;
+
+    public double Run(int calls)
     {
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < settings.WarmupCalls; i++) run();
-        var perCall = clock.Elapsed.TotalSeconds / Math.Max(1, settings.WarmupCalls);
-        var calls = Math.Max(2, (int)Math.Ceiling(settings.SecondsPerRepetition / Math.Max(perCall, 1e-6)));
-
-        var rates = new double[settings.Repetitions];
-        for (var r = 0; r < rates.Length; r++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            clock.Restart();
-            for (var i = 0; i < calls; i++) run();
-            rates[r] = calls * beatsPerCall / clock.Elapsed.TotalSeconds;
-        }
-        return rates;
+        for (var i = 0; i < calls; i++) work();
+        return clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>
-    /// Several workers, each calling its own action on its own long-lived thread (thread-local LibTorch state
-    /// persists), all starting and stopping together; returns the combined beats/s of every repetition.
-    /// </summary>
-    public static double[] MeasureParallel(IReadOnlyList<Action> workers, int beatsPerCall, ThroughputSettings settings)
+    public void Dispose() { }
+}
+
+/// <summary>
+/// Several callers, each on its own long-lived thread (thread-local LibTorch state persists between runs),
+/// starting and stopping together. Threads take LibTorch's thread count current when they first use it.
+/// </summary>
+internal sealed class ParallelRunner : IRunner
+{
+    private readonly Barrier barrier;
+    private readonly List<Thread> threads;
+    private int calls;
+    private bool stopping;
+
+    public ParallelRunner(IReadOnlyList<Action> workers, int beatsPerCallEach)
     {
-        var calls = settings.WarmupCalls;
-        using var barrier = new Barrier(workers.Count + 1);
-        var threads = workers.Select(work => new Thread(() =>
+        BeatsPerCall = workers.Count * beatsPerCallEach;
+        barrier = new Barrier(workers.Count + 1);
+        threads = [.. workers.Select(work => new Thread(() =>
         {
-            // Phase 0 is the warm-up; phases 1..R are the repetitions. Each phase runs between two barriers.
-            for (var phase = 0; phase <= settings.Repetitions; phase++)
+            while (true)
             {
                 barrier.SignalAndWait();
+                if (Volatile.Read(ref stopping)) return;
                 for (var i = 0; i < Volatile.Read(ref calls); i++) work();
                 barrier.SignalAndWait();
             }
-        })).ToList();
+        }) { IsBackground = true })];
         threads.ForEach(t => t.Start());
-
-        var rates = new double[settings.Repetitions];
-        var clock = new Stopwatch();
-        for (var phase = 0; phase <= settings.Repetitions; phase++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            barrier.SignalAndWait();
-            clock.Restart();
-            barrier.SignalAndWait();
-            var seconds = clock.Elapsed.TotalSeconds;
-            if (phase == 0)
-                Volatile.Write(ref calls, Math.Max(2, (int)Math.Ceiling(settings.SecondsPerRepetition / Math.Max(seconds / calls, 1e-6))));
-            else
-                rates[phase - 1] = workers.Count * calls * beatsPerCall / seconds;
-        }
-        threads.ForEach(t => t.Join());
-        return rates;
     }
 
-    public static double Median(IReadOnlyList<double> values)
+    public int BeatsPerCall { get; }
+
+    public double Run(int count)
+    {
+        Volatile.Write(ref calls, count);
+        barrier.SignalAndWait();
+        var clock = Stopwatch.StartNew();
+        barrier.SignalAndWait();
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    public void Dispose()
+    {
+        Volatile.Write(ref stopping, true);
+        barrier.SignalAndWait();
+        threads.ForEach(t => t.Join());
+        barrier.Dispose();
+    }
+}
+
+internal static class Throughput
+{
+    /// <summary>Warms up with <paramref name="warmupCalls"/> calls and returns the calls that take about <paramref name="seconds"/>.</summary>
+    public static int Calibrate(IRunner runner, int warmupCalls, double seconds)
+    {
+        var calls = Math.Max(1, warmupCalls);
+        var elapsed = runner.Run(calls);
+        return Math.Max(2, (int)Math.Ceiling(seconds / Math.Max(elapsed / calls, 1e-6)));
+    }
+
+    public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>Beats/s of a single caller: warm-up, then the median of <paramref name="repetitions"/> timed runs.</summary>
+    public static double[] Measure(Action work, int beatsPerCall, int repetitions, double seconds, int warmupCalls)
+    {
+        using var runner = new SingleRunner(work, beatsPerCall);
+        var calls = Calibrate(runner, warmupCalls, seconds);
+        return [.. Enumerable.Range(0, repetitions).Select(_ => calls * beatsPerCall / runner.Run(calls))];
     }
 }

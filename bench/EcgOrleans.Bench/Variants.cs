@@ -10,7 +10,7 @@ namespace EcgOrleans.Bench;
 /// </summary>
 internal static class Variants
 {
-    public static void Run(BeatClassifier model, float[] waveforms, float[] rhythm, int batch, int threads, ThroughputSettings settings)
+    public static void Run(BeatClassifier model, float[] waveforms, float[] rhythm, int batch, int threads, (int Repetitions, double Seconds, int Warmup) settings)
     {
         set_num_threads(threads);
         var w = tensor(waveforms, [batch, 1, model.WaveformLength]);
@@ -66,7 +66,7 @@ internal static class Variants
 
         void Report(string name, Action action)
         {
-            var rates = Throughput.Measure(action, batch, settings);
+            var rates = Throughput.Measure(action, batch, settings.Repetitions, settings.Seconds, settings.Warmup);
             Console.WriteLine($"variant L={model.WaveformLength} threads {threads}: {name,-36} median {Throughput.Median(rates),9:N0} beats/s");
         }
     }

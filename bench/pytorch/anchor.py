@@ -2,9 +2,10 @@
 """PyTorch anchor for bench/EcgOrleans.Bench: the same Kachuee CNN, the same weights, the same batch, the
 same work per call as EcgOrleans.Ml's BeatScorer (Classify: inference; Score: inference + vanilla saliency).
 
-Reads the JSON index + float32 file that the C# benchmark exports, checks that PyTorch's logits and vanilla
-gradients match TorchSharp's, then prints one JSON line per measurement (beats/s of every repetition).
-Run with Debian's python (/usr/bin/python3) and python3-torch.
+Reads the JSON index + float32 file that the C# benchmark exports and checks that PyTorch's logits and vanilla
+gradients match TorchSharp's. Then either serves timing requests from EcgOrleans.Bench (--serve: the two sides
+alternate repetitions), times the tensor-level variants (--explore-only), or measures on its own and prints one
+JSON line per configuration. Run with Debian's python (/usr/bin/python3) and python3-torch.
 """
 import argparse
 import copy
@@ -139,34 +140,80 @@ def variants(model, w, r):
     }
 
 
-def measure(actions, batch, repetitions, seconds, warmup):
-    """Beats/s of every repetition; several actions run on their own threads, starting and stopping together."""
-    calls = [warmup]
+def run(actions, calls):
+    """Seconds for every action to be called `calls` times; several actions run on their own threads."""
+    if len(actions) == 1:
+        start = time.perf_counter()
+        for _ in range(calls):
+            actions[0]()
+        return time.perf_counter() - start
     barrier = threading.Barrier(len(actions) + 1)
 
     def worker(action):
-        for _ in range(repetitions + 1):
-            barrier.wait()
-            for _ in range(calls[0]):
-                action()
-            barrier.wait()
+        barrier.wait()
+        for _ in range(calls):
+            action()
 
     threads = [threading.Thread(target=worker, args=(a,)) for a in actions]
     for t in threads:
         t.start()
-    rates = []
-    for phase in range(repetitions + 1):
-        barrier.wait()
-        start = time.perf_counter()
-        barrier.wait()
-        elapsed = time.perf_counter() - start
-        if phase == 0:
-            calls[0] = max(2, int(np.ceil(seconds / max(elapsed / calls[0], 1e-6))))
-        else:
-            rates.append(len(actions) * calls[0] * batch / elapsed)
+    barrier.wait()
+    start = time.perf_counter()
     for t in threads:
         t.join()
-    return rates
+    return time.perf_counter() - start
+
+
+def calibrate(actions, warmup, seconds):
+    elapsed = run(actions, max(1, warmup))
+    return max(2, int(np.ceil(seconds / max(elapsed / max(1, warmup), 1e-6))))
+
+
+def measure(actions, batch, repetitions, seconds, warmup):
+    calls = calibrate(actions, warmup, seconds)
+    return [len(actions) * calls * batch / run(actions, calls) for _ in range(repetitions)]
+
+
+class Workloads:
+    """The callables for a (mode, length, threads, workers) configuration, each worker with its own model copy."""
+
+    def __init__(self, loaded):
+        self.loaded = loaded  # length -> (index, model, tensors)
+        self.cache = {}
+
+    def actions(self, mode, length, threads, workers):
+        torch.set_num_threads(threads)
+        key = (mode, length, workers)
+        if key not in self.cache:
+            index, model, tensors = self.loaded[length]
+            batch, features = index["batch"], index["rhythm"]
+            waveforms = tensors["input.waveform"].numpy().reshape(-1).copy()
+            rhythm = tensors["input.rhythm"].numpy().reshape(-1).copy()
+            fn = classify if mode == "inference" else score
+            models = [model] if workers == 1 else [copy.deepcopy(model) for _ in range(workers)]
+            self.cache[key] = [lambda m=m: fn(m, waveforms, rhythm, batch, length, features) for m in models]
+        return self.cache[key]
+
+
+def serve(loaded):
+    """Line protocol for EcgOrleans.Bench: one JSON request per line on stdin, one JSON reply per line on stdout."""
+    workloads = Workloads(loaded)
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            if request["cmd"] == "quit":
+                return
+            actions = workloads.actions(request["mode"], request["length"], request["threads"], request["workers"])
+            if request["cmd"] == "calibrate":
+                reply = {"calls": calibrate(actions, request["warmup"], request["seconds"])}
+            elif request["cmd"] == "run":
+                reply = {"seconds": run(actions, request["calls"])}
+            else:
+                reply = {"error": f"unknown command {request['cmd']}"}
+        except Exception as e:  # report to the caller instead of dying mid-protocol
+            reply = {"error": repr(e)}
+        print(json.dumps(reply), flush=True)
 
 
 def main():
@@ -178,45 +225,49 @@ def main():
     parser.add_argument("--seconds", type=float, default=1.5)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--tolerance", type=float, default=1e-4)
-    parser.add_argument("--explore", action="store_true", help="also time tensor-level variants, as the C# --explore does")
+    parser.add_argument("--serve", action="store_true", help="answer EcgOrleans.Bench's requests on stdin")
+    parser.add_argument("--explore-only", action="store_true", help="only time the tensor-level variants")
     args = parser.parse_args()
     torch.set_num_interop_threads(1)
-    print(f"torch {torch.__version__}, {torch.backends.mkldnn.is_available() and 'mkldnn' or 'no mkldnn'}", flush=True)
+    print(f"torch {torch.__version__}, {'mkldnn' if torch.backends.mkldnn.is_available() else 'no mkldnn'}", flush=True)
 
-    failed = False
+    loaded, failed = {}, False
     for path in args.indexes:
         index, model, tensors = load(path)
-        batch, length, features = index["batch"], index["length"], index["rhythm"]
+        length = index["length"]
+        loaded[length] = (index, model, tensors)
         w, r = tensors["input.waveform"], tensors["input.rhythm"]
         with torch.no_grad():
             logits_diff = (model(w, r) - tensors["reference.logits"]).abs().max().item()
-        gradient = vanilla_gradient(model, w, r)
         reference = tensors["reference.vanilla_gradient"]
-        gradient_diff = ((gradient - reference).abs().max() / reference.abs().max()).item()
+        gradient_diff = ((vanilla_gradient(model, w, r) - reference).abs().max() / reference.abs().max()).item()
         ok = logits_diff <= args.tolerance and gradient_diff <= args.tolerance
         failed |= not ok
         print(json.dumps({"length": length, "check": "same model", "max_abs_logit_diff": logits_diff,
                           "max_gradient_diff_relative": gradient_diff, "ok": ok}), flush=True)
+    if failed:
+        return 1
+    if args.serve:
+        serve(loaded)
+        return 0
 
-        waveforms, rhythm = w.numpy().reshape(-1).copy(), r.numpy().reshape(-1).copy()
-        if args.explore:
+    for length, (index, model, tensors) in loaded.items():
+        batch, w, r = index["batch"], tensors["input.waveform"], tensors["input.rhythm"]
+        if args.explore_only:
             for threads in map(int, args.threads.split(",")):
                 torch.set_num_threads(threads)
                 for name, fn in variants(model, w, r).items():
                     rates = measure([fn], batch, args.repetitions, args.seconds, args.warmup)
-                    print(f"variant L={length} threads {threads}: {name:<36} median {np.median(rates):9,.0f} beats/s", flush=True)
-        runs = [(t, 1) for t in map(int, args.threads.split(","))]
-        if args.workers > 1:
-            runs.append((1, args.workers))
+                    print(f"variant L={length} threads {threads}: {name:<40} median {np.median(rates):9,.0f} beats/s", flush=True)
+            continue
+        workloads = Workloads(loaded)
+        runs = [(t, 1) for t in map(int, args.threads.split(","))] + ([(1, args.workers)] if args.workers > 1 else [])
         for threads, workers in runs:
-            torch.set_num_threads(threads)
-            models = [model] if workers == 1 else [copy.deepcopy(model) for _ in range(workers)]
-            for mode, fn in (("inference", classify), ("inference+vanilla", score)):
-                actions = [lambda m=m, fn=fn: fn(m, waveforms, rhythm, batch, length, features) for m in models]
-                rates = measure(actions, batch, args.repetitions, args.seconds, args.warmup)
+            for mode in ("inference", "inference+vanilla"):
+                rates = measure(workloads.actions(mode, length, threads, workers), batch, args.repetitions, args.seconds, args.warmup)
                 print(json.dumps({"length": length, "mode": mode, "threads": threads, "workers": workers,
                                   "median": float(np.median(rates)), "rates": rates}), flush=True)
-    return 1 if failed else 0
+    return 0
 
 
 if __name__ == "__main__":
