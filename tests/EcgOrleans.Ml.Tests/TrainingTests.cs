@@ -20,13 +20,20 @@ public sealed class TrainingTests
     }
 
     [Theory]
-    [InlineData("kachuee", ClassBalancing.WeightedLoss)]
-    [InlineData("resnet", ClassBalancing.Resample)]
-    [InlineData("kachuee", ClassBalancing.None)]
-    public void Two_runs_with_the_same_seed_give_identical_weights(string architecture, ClassBalancing balancing)
+    [InlineData("kachuee", ClassBalancing.WeightedLoss, false)]
+    [InlineData("resnet", ClassBalancing.Resample, false)]
+    [InlineData("kachuee", ClassBalancing.None, false)]
+    [InlineData("kachuee", ClassBalancing.WeightedLoss, true)]
+    [InlineData("resnet", ClassBalancing.WeightedLoss, true)]
+    public void Two_runs_with_the_same_seed_give_identical_weights(string architecture, ClassBalancing balancing, bool augmentAndAverage)
     {
         var (training, validation) = Synthetic(187, rhythm: true);
-        var options = new TrainingOptions { Epochs = 2, BatchSize = 32, Seed = 7, Threads = 2, Balancing = balancing, Patience = 0 };
+        var options = new TrainingOptions
+        {
+            Epochs = 2, BatchSize = 32, Seed = 7, Threads = 2, Balancing = balancing, Patience = 0,
+            Augmentation = augmentAndAverage ? BeatAugmentation.For(125, 0.25) : BeatAugmentation.None,
+            WeightAverageDecay = augmentAndAverage ? 0.99 : 0,
+        };
         using var first = Trainer.Train(architecture, training, validation, options).Model;
         using var second = Trainer.Train(architecture, training, validation, options).Model;
         Assert.Equal(Weights(first), Weights(second));
@@ -52,12 +59,40 @@ public sealed class TrainingTests
         Assert.True(again.Accuracy > 0.9, $"validation accuracy {again.Accuracy:P1} on a separable set");
     }
 
+    [Theory]
+    [InlineData(ClassBalancing.WeightedLoss)]
+    [InlineData(ClassBalancing.Resample)]
+    public void Epoch_beats_sets_the_size_of_every_epoch(ClassBalancing balancing)
+    {
+        var (training, validation) = Synthetic(187, rhythm: false);
+        var batches = new List<int>();
+        var progress = new SynchronousProgress(p => { if (p.EpochDone is not null) batches.Add(p.Batches); });
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 10, EpochBeats = 45, Balancing = balancing, Threads = 1, Patience = 0 };
+        using var model = Trainer.Train("kachuee", training, validation, options, progress).Model;
+        Assert.Equal([5, 5], batches);
+    }
+
+    [Fact]
+    public void Weight_averaging_keeps_averaged_weights()
+    {
+        var (training, validation) = Synthetic(187, rhythm: false);
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 16, Seed = 5, Threads = 1, Patience = 0 };
+        using var raw = Trainer.Train("kachuee", training, validation, options).Model;
+        using var averaged = Trainer.Train("kachuee", training, validation, options with { WeightAverageDecay = 0.9 }).Model;
+        // An average that forgets at once is the raw weights: the average follows the trained parameters, and is what is kept.
+        using var forgetful = Trainer.Train("kachuee", training, validation, options with { WeightAverageDecay = 1e-12 }).Model;
+        Assert.NotEqual(Weights(raw), Weights(averaged));
+        Assert.Equal(Weights(raw), Weights(forgetful));
+    }
+
     [Fact]
     public void Bad_options_and_empty_sets_are_rejected()
     {
         var (training, validation) = Synthetic(187, rhythm: false);
         Assert.Throws<ArgumentOutOfRangeException>(() => Trainer.Train("kachuee", training, validation, new TrainingOptions { Epochs = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => Trainer.Train("kachuee", training, validation, new TrainingOptions { LearningRate = double.NaN }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Trainer.Train("kachuee", training, validation, new TrainingOptions { WeightAverageDecay = 1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Trainer.Train("kachuee", training, validation, new TrainingOptions { Augmentation = new BeatAugmentation(-1, 0, 0, 0) }));
         var empty = validation.Subset([]);
         var error = Assert.Throws<ArgumentException>(() => Trainer.Train("kachuee", training, empty, new TrainingOptions()));
         Assert.Contains("validation", error.Message);

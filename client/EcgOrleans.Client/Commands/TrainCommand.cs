@@ -43,6 +43,21 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--batch <B>")]
         public int Batch { get; init; } = 128;
 
+        [CommandOption("--epoch-beats <K>"), Description("Beats per epoch (default: the whole training set); with --balancing resample, drawn by class weight.")]
+        public int EpochBeats { get; init; }
+
+        [CommandOption("--augment"), Description("Perturb training beats: ±10 ms shift, ±10 % amplitude, small offset and noise.")]
+        public bool Augment { get; init; }
+
+        [CommandOption("--rate-jitter <F>"), Description("Multiply the average-RR feature of training beats by a factor in [1/F, F] (1: off), so that heart rate cannot name the patient.")]
+        public double RateJitter { get; init; } = 1;
+
+        [CommandOption("--average <DECAY>"), Description("Validate and keep an exponential moving average of the weights with this decay per step (0: off), e.g. 0.998.")]
+        public double Average { get; init; }
+
+        [CommandOption("--weight-decay <L2>")]
+        public double WeightDecay { get; init; }
+
         [CommandOption("--lr <RATE>"), Description("Initial Adam learning rate (cosine decay to 5 % of it).")]
         public double LearningRate { get; init; } = 1e-3;
 
@@ -89,6 +104,12 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             {
                 Epochs = settings.Epochs,
                 BatchSize = settings.Batch,
+                EpochBeats = settings.EpochBeats,
+                Augmentation = (settings.Augment
+                    ? BeatAugmentation.For(representation.SamplingFrequency, representation.Kind == RepresentationKind.Window ? 1 : 0.25)
+                    : BeatAugmentation.None) with { RateFactor = settings.RateJitter },
+                WeightAverageDecay = settings.Average,
+                WeightDecay = settings.WeightDecay,
                 LearningRate = settings.LearningRate,
                 Balancing = ParseBalancing(settings.Balancing),
                 BalancingStrength = settings.BalanceStrength,

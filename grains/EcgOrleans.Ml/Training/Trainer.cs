@@ -56,6 +56,10 @@ public static class Trainer
         var weights = ClassWeights(counts, options.Balancing == ClassBalancing.None ? 0 : options.BalancingStrength, options.MaxClassWeight);
         using var classWeights = options.Balancing == ClassBalancing.WeightedLoss ? tensor(weights) : null;
         using var optimizer = optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        var cycle = new ShuffledCycle(training.Count, shuffler);
+        using var average = options.WeightAverageDecay > 0 ? new WeightAverage(model, options.WeightAverageDecay) : null;
+        // What is validated and kept: the averaged weights when averaging, else the trained ones.
+        var judged = average?.Average ?? model;
         var history = new List<EpochReport>();
         byte[]? bestWeights = null;
         EvaluationResult? bestValidation = null;
@@ -69,7 +73,10 @@ public static class Trainer
             var rate = LearningRateAt(options, epoch);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
 
-            var order = options.Balancing == ClassBalancing.Resample ? WeightedDraw(labels, counts, weights, shuffler) : Shuffled(training.Count, shuffler);
+            var epochBeats = options.EpochBeats == 0 ? training.Count : options.EpochBeats;
+            var order = options.Balancing == ClassBalancing.Resample
+                ? WeightedDraw(labels, counts, weights, epochBeats, shuffler)
+                : cycle.Next(epochBeats);
             var batches = (order.Length + options.BatchSize - 1) / options.BatchSize;
             model.train();
             double lossSum = 0;
@@ -83,17 +90,18 @@ public static class Trainer
                 using var scope = NewDisposeScope();
                 var (waveform, rhythm, target) = training.Batch(span);
                 optimizer.zero_grad();
-                var logits = model.forward(waveform, rhythm);
+                var logits = model.forward(options.Augmentation.Apply(waveform), options.Augmentation.ApplyToRhythm(rhythm));
                 var loss = nn.functional.cross_entropy(logits, target, classWeights);
                 loss.backward();
                 optimizer.step();
+                average?.Update();
                 lossSum += loss.item<float>() * span.Length;
                 correct += logits.argmax(1).eq(target).sum().item<long>();
                 seen += span.Length;
                 progress?.Report(new TrainingProgress(epoch, options.Epochs, b + 1, batches, null));
             }
 
-            var validationResult = Evaluator.Evaluate(model, validation);
+            var validationResult = Evaluator.Evaluate(judged, validation);
             var score = Score(validationResult, options.Selection);
             var improved = score > bestScore;
             if (improved)
@@ -101,7 +109,7 @@ public static class Trainer
                 bestScore = score;
                 bestEpoch = epoch;
                 bestValidation = validationResult;
-                bestWeights = Snapshot(model);
+                bestWeights = Snapshot(judged);
             }
             var report = new EpochReport(epoch, options.Epochs, rate, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen),
                 validationResult, score, improved, epochClock.Elapsed);
@@ -142,21 +150,39 @@ public static class Trainer
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
     };
 
-    private static int[] Shuffled(int count, Random random)
+    /// <summary>
+    /// Epochs of any size that still visit every beat equally often: takes the next beats of a shuffled
+    /// permutation and reshuffles whenever it runs out.
+    /// </summary>
+    private sealed class ShuffledCycle(int count, Random random)
     {
-        var order = Enumerable.Range(0, count).ToArray();
-        random.Shuffle(order);
-        return order;
+        private readonly int[] permutation = Enumerable.Range(0, count).ToArray();
+        private int position = count;
+
+        public int[] Next(int size)
+        {
+            var order = new int[size];
+            for (var i = 0; i < size; i++)
+            {
+                if (position == permutation.Length)
+                {
+                    random.Shuffle(permutation);
+                    position = 0;
+                }
+                order[i] = permutation[position++];
+            }
+            return order;
+        }
     }
 
-    /// <summary>An epoch's worth of beats (as many as the set holds) drawn with replacement, class c with probability ∝ n_c · w_c.</summary>
-    private static int[] WeightedDraw(IReadOnlyList<AamiClass> labels, int[] counts, float[] weights, Random random)
+    /// <summary><paramref name="size"/> beats drawn with replacement, class c with probability ∝ n_c · w_c.</summary>
+    private static int[] WeightedDraw(IReadOnlyList<AamiClass> labels, int[] counts, float[] weights, int size, Random random)
     {
         var byClass = Enumerable.Range(0, Aami.ClassCount).Select(_ => new List<int>()).ToArray();
         for (var i = 0; i < labels.Count; i++) byClass[(int)labels[i]].Add(i);
         var mass = counts.Select((n, c) => n * (double)weights[c]).ToArray();
         var total = mass.Sum();
-        var order = new int[labels.Count];
+        var order = new int[size];
         for (var i = 0; i < order.Length; i++)
         {
             var u = random.NextDouble() * total;

@@ -34,10 +34,27 @@ public sealed record TrainingOptions
 
     public double LearningRate { get; init; } = 1e-3;
 
+    /// <summary>
+    /// Beats per epoch (0: the whole training set). Smaller epochs are validated more often, and with
+    /// <see cref="ClassBalancing.Resample"/> they undersample the abundant N beats, which is what makes
+    /// training affordable on two cores. Without resampling, successive epochs walk through one shuffled
+    /// permutation, so every beat is still seen equally often.
+    /// </summary>
+    public int EpochBeats { get; init; }
+
     /// <summary>The learning rate decays along a cosine from <see cref="LearningRate"/> to this fraction of it over <see cref="Epochs"/>.</summary>
     public double FinalLearningRateFraction { get; init; } = 0.05;
 
     public double WeightDecay { get; init; }
+
+    /// <summary>Random perturbation of training waveforms (<see cref="BeatAugmentation.None"/>: none).</summary>
+    public BeatAugmentation Augmentation { get; init; } = BeatAugmentation.None;
+
+    /// <summary>
+    /// Decay per step of an exponential moving average of the weights, which is then what gets validated and
+    /// kept (0: no averaging, the raw weights are used).
+    /// </summary>
+    public double WeightAverageDecay { get; init; }
 
     public ClassBalancing Balancing { get; init; } = ClassBalancing.WeightedLoss;
 
@@ -66,6 +83,8 @@ public sealed record TrainingOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 2, nameof(BatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(Threads, 1, nameof(Threads));
         ArgumentOutOfRangeException.ThrowIfNegative(Patience, nameof(Patience));
+        ArgumentOutOfRangeException.ThrowIfNegative(EpochBeats, nameof(EpochBeats));
+        if (EpochBeats == 1) throw new ArgumentOutOfRangeException(nameof(EpochBeats), EpochBeats, "an epoch needs at least 2 beats (or 0 for all)");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
             throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be a positive number");
         if (FinalLearningRateFraction is <= 0 or > 1)
@@ -74,6 +93,10 @@ public sealed record TrainingOptions
             throw new ArgumentOutOfRangeException(nameof(BalancingStrength), BalancingStrength, "must lie in [0, 1]");
         if (!(MaxClassWeight >= 1) || !double.IsFinite(MaxClassWeight))
             throw new ArgumentOutOfRangeException(nameof(MaxClassWeight), MaxClassWeight, "must be at least 1");
+        ArgumentNullException.ThrowIfNull(Augmentation, nameof(Augmentation));
+        Augmentation.Validate();
+        if (WeightAverageDecay is < 0 or >= 1 || double.IsNaN(WeightAverageDecay))
+            throw new ArgumentOutOfRangeException(nameof(WeightAverageDecay), WeightAverageDecay, "must lie in [0, 1)");
         if (WeightDecay < 0 || !double.IsFinite(WeightDecay))
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "must be zero or positive");
     }
@@ -82,11 +105,15 @@ public sealed record TrainingOptions
     public IReadOnlyDictionary<string, string> Describe() => new Dictionary<string, string>
     {
         ["epochs"] = Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["epochBeats"] = EpochBeats == 0 ? "all" : EpochBeats.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["batchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["learningRate"] = LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["schedule"] = $"cosine to {FinalLearningRateFraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}x",
         ["weightDecay"] = WeightDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["optimizer"] = "Adam",
+        ["augmentation"] = Augmentation.IsNone ? "none" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"shift ±{Augmentation.MaxShift}, scale ±{Augmentation.ScaleRange}, offset ±{Augmentation.OffsetRange}, noise {Augmentation.NoiseStd}, average RR ×/÷ {Augmentation.RateFactor}"),
+        ["weightAverageDecay"] = WeightAverageDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["balancing"] = Balancing.ToString(),
         ["balancingStrength"] = BalancingStrength.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["maxClassWeight"] = MaxClassWeight.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
