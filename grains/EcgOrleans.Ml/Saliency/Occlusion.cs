@@ -75,7 +75,7 @@ public sealed class Occlusion : ISaliencyMethod
         var rhythmAttribution = zeros_like(rhythm);
         if (features > 0)
         {
-            var identity = TorchSharp.torch.eye(features, dtype: rhythm.dtype, device: rhythm.device);
+            var identity = eye(features, dtype: rhythm.dtype, device: rhythm.device);
             var rhythmDrops = Drops(model, target, clean, features, batch, copy =>
             {
                 var mask = identity.narrow(0, copy.Start, copy.Count).view(copy.Count, 1, features);
