@@ -49,7 +49,10 @@ public sealed record SaliencyTargets(SaliencyTarget Kind, Tensor? Reference = nu
     public Tensor Resolve(Tensor logits) => Kind switch
     {
         SaliencyTarget.Predicted => logits.detach().argmax(1),
-        SaliencyTarget.Reference => Reference ?? throw new InvalidOperationException("reference targets need the reference class of every beat"),
+        SaliencyTarget.Reference when Reference is null => throw new InvalidOperationException("reference targets need the reference class of every beat"),
+        SaliencyTarget.Reference when Reference.dim() != 1 || Reference.shape[0] != logits.shape[0] =>
+            throw new ArgumentException($"{Reference.numel()} reference classes for {logits.shape[0]} beats", nameof(Reference)),
+        SaliencyTarget.Reference => Reference,
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "unknown saliency target"),
     };
 }

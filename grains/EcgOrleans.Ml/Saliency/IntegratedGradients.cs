@@ -28,7 +28,7 @@ public sealed class IntegratedGradients : ISaliencyMethod
 {
     public const string MethodName = "ig";
 
-    public IntegratedGradients(int steps = 32, IntegrationRule rule = IntegrationRule.Trapezoid, float baseline = 0, int maxRowsPerPass = 4096)
+    public IntegratedGradients(int steps = 32, IntegrationRule rule = IntegrationRule.Trapezoid, float baseline = 0, int maxRowsPerPass = 2048)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         if (!Enum.IsDefined(rule)) throw new ArgumentOutOfRangeException(nameof(rule), rule, "unknown integration rule");

@@ -14,7 +14,7 @@ public sealed class Occlusion : ISaliencyMethod
 {
     public const string MethodName = "occlusion";
 
-    public Occlusion(int window = 16, int stride = 8, float baseline = 0, int maxRowsPerPass = 8192)
+    public Occlusion(int window = 16, int stride = 8, float baseline = 0, int maxRowsPerPass = 4096)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
@@ -75,7 +75,7 @@ public sealed class Occlusion : ISaliencyMethod
         var rhythmAttribution = zeros_like(rhythm);
         if (features > 0)
         {
-            var identity = TorchSharp.torch.eye(features, dtype: rhythm.dtype, device: rhythm.device);
+            var identity = eye(features, dtype: rhythm.dtype, device: rhythm.device);
             var rhythmDrops = Drops(model, target, clean, features, batch, copy =>
             {
                 var mask = identity.narrow(0, copy.Start, copy.Count).view(copy.Count, 1, features);

@@ -19,7 +19,7 @@ public sealed record SaliencyOptions(
     int OcclusionStride = 8,
     float Baseline = 0,
     int Seed = 0,
-    int MaxRowsPerPass = 4096)
+    int MaxRowsPerPass = 2048)
 {
     public static SaliencyOptions Default { get; } = new();
 }

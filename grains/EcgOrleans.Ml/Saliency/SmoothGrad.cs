@@ -17,7 +17,7 @@ public sealed class SmoothGrad : ISaliencyMethod
 {
     public const string MethodName = "smoothgrad";
 
-    public SmoothGrad(int samples = 25, double noiseLevel = 0.15, int seed = 0, int maxRowsPerPass = 4096)
+    public SmoothGrad(int samples = 25, double noiseLevel = 0.15, int seed = 0, int maxRowsPerPass = 2048)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         if (!double.IsFinite(noiseLevel) || noiseLevel < 0)

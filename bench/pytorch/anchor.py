@@ -1,0 +1,274 @@
+#!/usr/bin/python3
+"""PyTorch anchor for bench/EcgOrleans.Bench: the same Kachuee CNN, the same weights, the same batch, the
+same work per call as EcgOrleans.Ml's BeatScorer (Classify: inference; Score: inference + vanilla saliency).
+
+Reads the JSON index + float32 file that the C# benchmark exports and checks that PyTorch's logits and vanilla
+gradients match TorchSharp's. Then either serves timing requests from EcgOrleans.Bench (--serve: the two sides
+alternate repetitions), times the tensor-level variants (--explore-only), or measures on its own and prints one
+JSON line per configuration. Run with Debian's python (/usr/bin/python3) and python3-torch.
+"""
+import argparse
+import copy
+import json
+import os
+import sys
+import threading
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+FILTERS, KERNEL, BLOCKS, HIDDEN, CLASSES = 32, 5, 5, 32, 5
+
+
+class KachueeBlock(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv1d(FILTERS, FILTERS, KERNEL, padding=KERNEL // 2)
+        self.conv2 = nn.Conv1d(FILTERS, FILTERS, KERNEL, padding=KERNEL // 2)
+
+    def forward(self, x):
+        return F.relu(self.conv2(F.relu(self.conv1(x))) + x)
+
+
+class KachueeCnn(nn.Module):
+    """Mirror of grains/EcgOrleans.Ml/Models/KachueeCnn.cs, with the same parameter names."""
+
+    def __init__(self, length, rhythm):
+        super().__init__()
+        pooled = length
+        for _ in range(BLOCKS):
+            pooled = (pooled - 5) // 2 + 1
+        self.rhythm = rhythm
+        self.stem = nn.Conv1d(1, FILTERS, KERNEL, padding=KERNEL // 2)
+        self.blocks = nn.ModuleList([KachueeBlock() for _ in range(BLOCKS)])
+        self.pool = nn.MaxPool1d(5, stride=2)
+        self.fc1 = nn.Linear(FILTERS * pooled + rhythm, HIDDEN)
+        self.fc2 = nn.Linear(HIDDEN, HIDDEN)
+        self.output = nn.Linear(HIDDEN, CLASSES)
+
+    def forward(self, waveform, rhythm):
+        x = self.stem(waveform)
+        for block in self.blocks:
+            x = self.pool(block(x))
+        flat = x.flatten(1)
+        if self.rhythm > 0:
+            flat = torch.cat([flat, rhythm], 1)
+        return self.output(F.relu(self.fc2(F.relu(self.fc1(flat)))))
+
+
+def load(index_path):
+    with open(index_path) as f:
+        index = json.load(f)
+    data = np.fromfile(os.path.join(os.path.dirname(index_path), index["data"]), dtype="<f4")
+    tensors = {e["name"]: torch.from_numpy(data[e["offset"]:e["offset"] + e["count"]].copy()).reshape(e["shape"])
+               for e in index["tensors"]}
+    model = KachueeCnn(index["length"], index["rhythm"])
+    state = {k: v for k, v in tensors.items() if not k.startswith(("input.", "reference."))}
+    model.load_state_dict(state, strict=True)
+    model.eval()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    return index, model, tensors
+
+
+def classify(model, waveforms, rhythm, batch, length, features):
+    """BeatScorer.Classify: arrays in, probabilities and predicted classes out."""
+    with torch.inference_mode():
+        w = torch.tensor(waveforms).reshape(batch, 1, length)
+        r = torch.tensor(rhythm).reshape(batch, features)
+        logits = model(w, r)
+        return F.softmax(logits, 1).numpy(), logits.argmax(1).numpy()
+
+
+def score(model, waveforms, rhythm, batch, length, features):
+    """BeatScorer.Score with vanilla gradients: probabilities, predictions and normalised maps, one backward pass."""
+    w = torch.tensor(waveforms).reshape(batch, 1, length).requires_grad_()
+    r = torch.tensor(rhythm).reshape(batch, features).requires_grad_()
+    logits = model(w, r)
+    targets = logits.detach().argmax(1)
+    selected = logits.gather(1, targets.unsqueeze(1)).sum()
+    gw, gr = torch.autograd.grad([selected], [w, r])
+    raw = torch.cat([gw.flatten(1), gr], 1)
+    magnitude = raw.abs()
+    peak = magnitude.amax(1, keepdim=True)
+    maps = magnitude / torch.where(peak > 0, peak, torch.ones_like(peak))
+    return F.softmax(logits.detach(), 1).numpy(), targets.numpy(), maps.numpy()
+
+
+def vanilla_gradient(model, w, r):
+    w = w.clone().requires_grad_()
+    r = r.clone().requires_grad_()
+    logits = model(w, r)
+    selected = logits.gather(1, logits.detach().argmax(1).unsqueeze(1)).sum()
+    gw, gr = torch.autograd.grad([selected], [w, r])
+    return torch.cat([gw.flatten(1), gr], 1)
+
+
+def variants(model, w, r):
+    """Tensor-level variants matching EcgOrleans.Bench's Variants.cs."""
+    trainable = copy.deepcopy(model)
+    for p in trainable.parameters():
+        p.requires_grad_(True)
+
+    def forward_inference():
+        with torch.inference_mode():
+            model(w, r)
+
+    def forward_no_grad():
+        with torch.no_grad():
+            model(w, r)
+
+    def forward_graph():
+        model(w.clone().requires_grad_(), r)
+
+    def backward_trainable():
+        x = w.clone().requires_grad_()
+        logits = trainable(x, r)
+        logits.gather(1, logits.detach().argmax(1).unsqueeze(1)).sum().backward()
+        trainable.zero_grad()
+
+    return {
+        "forward, inference_mode": forward_inference,
+        "forward, no_grad": forward_no_grad,
+        "forward recording the graph, no backward": forward_graph,
+        "vanilla gradient, frozen weights": lambda: vanilla_gradient(model, w, r),
+        "vanilla gradient, trainable weights": lambda: vanilla_gradient(trainable, w, r),
+        "vanilla via backward(), trainable": backward_trainable,
+    }
+
+
+def run(actions, calls):
+    """Seconds for every action to be called `calls` times; several actions run on their own threads."""
+    if len(actions) == 1:
+        start = time.perf_counter()
+        for _ in range(calls):
+            actions[0]()
+        return time.perf_counter() - start
+    barrier = threading.Barrier(len(actions) + 1)
+
+    def worker(action):
+        barrier.wait()
+        for _ in range(calls):
+            action()
+
+    threads = [threading.Thread(target=worker, args=(a,)) for a in actions]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start
+
+
+def calibrate(actions, warmup, seconds):
+    elapsed = run(actions, max(1, warmup))
+    return max(2, int(np.ceil(seconds / max(elapsed / max(1, warmup), 1e-6))))
+
+
+def measure(actions, batch, repetitions, seconds, warmup):
+    calls = calibrate(actions, warmup, seconds)
+    return [len(actions) * calls * batch / run(actions, calls) for _ in range(repetitions)]
+
+
+class Workloads:
+    """The callables for a (mode, length, threads, workers) configuration, each worker with its own model copy."""
+
+    def __init__(self, loaded):
+        self.loaded = loaded  # length -> (index, model, tensors)
+        self.cache = {}
+
+    def actions(self, mode, length, threads, workers):
+        torch.set_num_threads(threads)
+        key = (mode, length, workers)
+        if key not in self.cache:
+            index, model, tensors = self.loaded[length]
+            batch, features = index["batch"], index["rhythm"]
+            waveforms = tensors["input.waveform"].numpy().reshape(-1).copy()
+            rhythm = tensors["input.rhythm"].numpy().reshape(-1).copy()
+            fn = classify if mode == "inference" else score
+            models = [model] if workers == 1 else [copy.deepcopy(model) for _ in range(workers)]
+            self.cache[key] = [lambda m=m: fn(m, waveforms, rhythm, batch, length, features) for m in models]
+        return self.cache[key]
+
+
+def serve(loaded):
+    """Line protocol for EcgOrleans.Bench: one JSON request per line on stdin, one JSON reply per line on stdout."""
+    workloads = Workloads(loaded)
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            if request["cmd"] == "quit":
+                return
+            actions = workloads.actions(request["mode"], request["length"], request["threads"], request["workers"])
+            if request["cmd"] == "calibrate":
+                reply = {"calls": calibrate(actions, request["warmup"], request["seconds"])}
+            elif request["cmd"] == "run":
+                reply = {"seconds": run(actions, request["calls"])}
+            else:
+                reply = {"error": f"unknown command {request['cmd']}"}
+        except Exception as e:  # report to the caller instead of dying mid-protocol
+            reply = {"error": repr(e)}
+        print(json.dumps(reply), flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("indexes", nargs="+", help="JSON indexes written by EcgOrleans.Bench")
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repetitions", type=int, default=7)
+    parser.add_argument("--seconds", type=float, default=1.5)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--tolerance", type=float, default=1e-4)
+    parser.add_argument("--serve", action="store_true", help="answer EcgOrleans.Bench's requests on stdin")
+    parser.add_argument("--explore-only", action="store_true", help="only time the tensor-level variants")
+    args = parser.parse_args()
+    torch.set_num_interop_threads(1)
+    print(f"torch {torch.__version__}, {'mkldnn' if torch.backends.mkldnn.is_available() else 'no mkldnn'}", flush=True)
+
+    loaded, failed = {}, False
+    for path in args.indexes:
+        index, model, tensors = load(path)
+        length = index["length"]
+        loaded[length] = (index, model, tensors)
+        w, r = tensors["input.waveform"], tensors["input.rhythm"]
+        with torch.no_grad():
+            logits_diff = (model(w, r) - tensors["reference.logits"]).abs().max().item()
+        reference = tensors["reference.vanilla_gradient"]
+        gradient_diff = ((vanilla_gradient(model, w, r) - reference).abs().max() / reference.abs().max()).item()
+        ok = logits_diff <= args.tolerance and gradient_diff <= args.tolerance
+        failed |= not ok
+        print(json.dumps({"length": length, "check": "same model", "max_abs_logit_diff": logits_diff,
+                          "max_gradient_diff_relative": gradient_diff, "ok": ok}), flush=True)
+    if failed:
+        return 1
+    if args.serve:
+        serve(loaded)
+        return 0
+
+    for length, (index, model, tensors) in loaded.items():
+        batch, w, r = index["batch"], tensors["input.waveform"], tensors["input.rhythm"]
+        if args.explore_only:
+            for threads in map(int, args.threads.split(",")):
+                torch.set_num_threads(threads)
+                for name, fn in variants(model, w, r).items():
+                    rates = measure([fn], batch, args.repetitions, args.seconds, args.warmup)
+                    print(f"variant L={length} threads {threads}: {name:<40} median {np.median(rates):9,.0f} beats/s", flush=True)
+            continue
+        workloads = Workloads(loaded)
+        runs = [(t, 1) for t in map(int, args.threads.split(","))] + ([(1, args.workers)] if args.workers > 1 else [])
+        for threads, workers in runs:
+            for mode in ("inference", "inference+vanilla"):
+                rates = measure(workloads.actions(mode, length, threads, workers), batch, args.repetitions, args.seconds, args.warmup)
+                print(json.dumps({"length": length, "mode": mode, "threads": threads, "workers": workers,
+                                  "median": float(np.median(rates)), "rates": rates}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
