@@ -49,7 +49,8 @@ start_redis() {
 start_silo() {
   local i="$1" dll="$2"
   if alive "$state/silo-$i.pid"; then echo "silo $i already runs (pid $(cat "$state/silo-$i.pid"))"; return; fi
-  Ecg__Clustering=redis Ecg__Storage=redis Ecg__Redis="$redis" Ecg__ClusterId="$cluster_id" \
+  # MALLOC_ARENA_MAX=2: bounds the C heap LibTorch's tensors come from (see deploy/Dockerfile).
+  MALLOC_ARENA_MAX=2 Ecg__Clustering=redis Ecg__Storage=redis Ecg__Redis="$redis" Ecg__ClusterId="$cluster_id" \
   Ecg__SiloPort=$((silo_base + i)) Ecg__GatewayPort=$((gateway_base + i - 1)) Urls="http://127.0.0.1:$((http_base + i - 1))" \
     nohup dotnet "$dll" >"$state/silo-$i.log" 2>&1 &
   echo $! >"$state/silo-$i.pid"

@@ -86,6 +86,8 @@ internal sealed class LocalSilos : IAsyncDisposable
         }
         info.Environment["Ecg__ClusterId"] = ClusterId;
         info.Environment["Ecg__Storage"] = "memory";
+        info.Environment["MALLOC_ARENA_MAX"] = "2"; // as deploy/Dockerfile: bounds LibTorch's C heap
+
         var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start a silo process");
         lock (_processes) _processes.Add(process);
         process.ErrorDataReceived += (_, _) => { };
