@@ -20,7 +20,8 @@ KernelData.MitBih = data;
 TorchThreads.Configure(1);
 Console.WriteLine($"data {data}; {Environment.ProcessorCount} cores; load average {Arguments.LoadAverage()} at start");
 
-var summaries = BenchmarkSwitcher.FromAssembly(typeof(KernelData).Assembly).Run(switcherArgs, DefaultConfig.Instance);
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(KernelData).Assembly).Run(switcherArgs, DefaultConfig.Instance).ToList();
+if (summaries.Count == 0) return 0; // --list, --help: nothing was measured
 Console.WriteLine();
 Console.WriteLine($"load average {Arguments.LoadAverage()} at end");
 Console.WriteLine();
