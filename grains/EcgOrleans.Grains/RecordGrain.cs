@@ -22,6 +22,11 @@ public sealed class RecordGrain(
     private RunConfig? _config;
     private RecordStream? _stream;
 
+    // Whether the run grain has heard of the last commit point. It hears after the commit is persisted here, so a
+    // silo lost between the two writes leaves it behind (a record done here, unfinished in the run's view); the
+    // next call from the client, which always comes to resume, tells it again. False after every activation.
+    private bool _runUpToDate;
+
     private string Key => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -43,6 +48,7 @@ public sealed class RecordGrain(
         try
         {
             _config ??= await grains.GetGrain<IRunGrain>(run).GetConfig();
+            await BringRunUpToDate(run);
             _stream ??= RecordStream.Resume(Key, BeatRepresentation.Parse(_config.Representation), _config.RhythmFeatures, state.State,
                 referencesRequired: _config.Target == "reference");
             outcome = _stream.Accept(chunk);
@@ -71,7 +77,8 @@ public sealed class RecordGrain(
             {
                 state.State = _stream.Checkpoint();
                 await state.WriteStateAsync();
-                await grains.GetGrain<IRunGrain>(run).ReportProgress(Progress(), [.. _touchedMaps]);
+                _runUpToDate = false;
+                await BringRunUpToDate(run);
             }
         }
         catch
@@ -85,7 +92,18 @@ public sealed class RecordGrain(
         return new ChunkAck(_stream.NextSequence, state.State.CommittedSequence, _stream.Beats, _stream.Done, latencies);
     }
 
-    public Task<RecordProgress> GetProgress() => Task.FromResult(Progress());
+    public async Task<RecordProgress> GetProgress()
+    {
+        await BringRunUpToDate(GrainKeys.ParseRecord(Key).Run);
+        return Progress();
+    }
+
+    private async Task BringRunUpToDate(string run)
+    {
+        if (_runUpToDate) return;
+        if (state.RecordExists) await grains.GetGrain<IRunGrain>(run).ReportProgress(Progress(), [.. _touchedMaps]);
+        _runUpToDate = true;
+    }
 
     private RecordProgress Progress()
     {

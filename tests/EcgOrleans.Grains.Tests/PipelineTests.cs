@@ -5,6 +5,7 @@ using EcgOrleans.Signal.Beats;
 using EcgOrleans.Signal.Qrs;
 using EcgOrleans.Signal.Wfdb;
 using EcgOrleans.Tests;
+using Orleans.Core.Internal;
 
 namespace EcgOrleans.Grains.Tests;
 
@@ -97,6 +98,29 @@ public sealed class PipelineTests(ClusterFixture fixture)
 
         Assert.True(refused > 20);
         await AssertMapsEqualOnePass(run);
+    }
+
+    [Fact]
+    public async Task A_progress_report_the_run_missed_is_made_again_when_the_client_comes_back()
+    {
+        var run = await NewRun();
+        var record = Records.Value[0];
+        await RecordDriver.StreamAsync(Grains, run, "mitdb", record, chunkSamples: 50_000);
+        var grain = Grains.GetGrain<IRecordGrain>(GrainKeys.Record(run, "mitdb", record.Name));
+        var done = await grain.GetProgress();
+        Assert.True(done.Done);
+
+        // What a silo lost between the record's commit and its report to the run leaves behind: the run still holds
+        // the record's first progress, and the record grain that would have reported is gone.
+        var runGrain = Grains.GetGrain<IRunGrain>(run);
+        await runGrain.ReportProgress(done with { NextSequence = 1, CommittedSequence = 0, Done = false }, []);
+        Assert.DoesNotContain((await runGrain.GetInfo()).Records, r => r.Done);
+        await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        // A resuming client asks the record where it stands; the run hears the truth on the way.
+        Assert.True((await grain.GetProgress()).Done);
+        var info = await runGrain.GetInfo();
+        Assert.Equal(done, Assert.Single(info.Records));
     }
 
     [Fact]
