@@ -78,23 +78,30 @@ public sealed class ClassMapGrain(
 
         var merged = _accumulator?.Clone() ?? new ClassMapAccumulator(incoming.WaveformLength, incoming.RhythmLength);
         merged.Merge(incoming);
-        var s = state.State;
-        s.WaveformLength = merged.WaveformLength;
-        s.Count = merged.Count;
-        s.SaliencyMean = merged.SaliencyMean;
-        s.SaliencyM2 = merged.SaliencyM2;
-        s.BeatMean = merged.BeatMean;
-        s.BeatM2 = merged.BeatM2;
-        s.LastBatch[recordKey] = batchSequence;
-        s.Merges++;
-        s.Updated = DateTimeOffset.UtcNow;
+        var previous = state.State;
+        state.State = new ClassMapState
+        {
+            WaveformLength = merged.WaveformLength,
+            Count = merged.Count,
+            SaliencyMean = merged.SaliencyMean,
+            SaliencyM2 = merged.SaliencyM2,
+            BeatMean = merged.BeatMean,
+            BeatM2 = merged.BeatM2,
+            LastBatch = new Dictionary<string, long>(previous.LastBatch) { [recordKey] = batchSequence },
+            Merges = previous.Merges + 1,
+            Updated = DateTimeOffset.UtcNow,
+        };
         try
         {
             await state.WriteStateAsync();
         }
         catch
         {
-            await state.ReadStateAsync(); // the write failed: forget the merge, the caller retries
+            // Whether the write reached storage is unknown (Redis may have applied it and lost the reply, or be
+            // down so that re-reading fails too). Keep nothing of this merge here, and let the next activation
+            // load what storage really holds: the caller's retry is then merged, or dropped as a replay.
+            state.State = previous;
+            DeactivateOnIdle();
             throw;
         }
         _accumulator = merged;
