@@ -10,9 +10,10 @@ namespace EcgOrleans.Grains.Tests;
 internal static class RecordDriver
 {
     /// <summary>Sends every chunk; after an accepted chunk calls <paramref name="afterChunk"/>; resumes where the grain says.</summary>
-    /// <returns>How many times the grain sent the driver back to an earlier chunk.</returns>
+    /// <param name="retryFailures">Re-send a chunk whose call failed for any other reason (as the client's retry policy does).</param>
+    /// <returns>How many times the grain sent the driver back to an earlier chunk, plus the failed calls re-sent.</returns>
     public static async Task<int> StreamAsync(IGrainFactory grains, string run, string dataset, WfdbRecord record, int chunkSamples,
-        Func<IRecordGrain, ChunkPlan, long, Task>? afterChunk = null, int flushEvery = 0)
+        Func<IRecordGrain, ChunkPlan, long, Task>? afterChunk = null, int flushEvery = 0, bool retryFailures = false)
     {
         var plan = new ChunkPlan(record, chunkSamples);
         var grain = grains.GetGrain<IRecordGrain>(GrainKeys.Record(run, dataset, record.Name));
@@ -30,6 +31,10 @@ internal static class RecordDriver
             catch (EcgRequestException e) when (e.Code == EcgRequestException.Codes.ChunkOutOfOrder)
             {
                 next = e.ExpectedSequence!.Value;
+                resumes++;
+            }
+            catch (Exception e) when (retryFailures && e is not EcgRequestException)
+            {
                 resumes++;
             }
         }

@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using EcgOrleans.Abstractions;
+using EcgOrleans.Grains.Hosting;
+using EcgOrleans.Ml.ClassMaps;
+using EcgOrleans.Signal.Wfdb;
+using EcgOrleans.Tests;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace EcgOrleans.Grains.Tests;
+
+/// <summary>
+/// Grain storage that goes away for a few calls now and then, the way Redis does when it restarts: reads and writes
+/// of one state name fail, and one failing write in two has in fact been applied (its reply was lost).
+/// </summary>
+internal sealed class UnreliableStorage(DeepCopier copier) : IGrainStorage
+{
+    private readonly ConcurrentDictionary<(string, GrainId), (object State, string ETag)> _data = new();
+    private readonly Lock _gate = new();
+    private int _calls;
+    private int _outages;
+
+    public static string? Flaky { get; set; }
+
+    public const int OutageEvery = 23;
+
+    public const int OutageLength = 3;
+
+    public int Outages => _outages;
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        lock (_gate)
+        {
+            if (Down(stateName)) throw new IOException($"storage down: read of {stateName} {grainId}");
+            if (_data.TryGetValue((stateName, grainId), out var entry))
+            {
+                grainState.State = copier.Copy((T)entry.State);
+                grainState.ETag = entry.ETag;
+                grainState.RecordExists = true;
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        lock (_gate)
+        {
+            var down = Down(stateName);
+            if (down && _calls % 2 == 0) throw new IOException($"storage down: write of {stateName} {grainId} lost");
+            var stored = _data.TryGetValue((stateName, grainId), out var entry) ? entry.ETag : null;
+            if (stored != grainState.ETag) throw new InconsistentStateException($"etag {grainState.ETag} is not the stored {stored}", stored, grainState.ETag);
+            var etag = Guid.NewGuid().ToString("N");
+            _data[(stateName, grainId)] = (copier.Copy(grainState.State)!, etag);
+            if (down) throw new IOException($"storage down: write of {stateName} {grainId} applied, reply lost");
+            grainState.ETag = etag;
+            grainState.RecordExists = true;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        lock (_gate) _data.TryRemove((stateName, grainId), out _);
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Every <see cref="OutageEvery"/>th call on the flaky state starts an outage of <see cref="OutageLength"/> calls.</summary>
+    private bool Down(string stateName)
+    {
+        if (stateName != Flaky) return false;
+        var position = ++_calls % OutageEvery;
+        if (position == 0) _outages++;
+        return position < OutageLength;
+    }
+}
+
+public sealed class UnreliableStorageFixture : IAsyncLifetime
+{
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton<UnreliableStorage>();
+            silo.Services.AddKeyedSingleton<IGrainStorage>(EcgStorage.Name, (services, _) => services.GetRequiredService<UnreliableStorage>());
+            silo.AddEcgGrains(new EcgOptions { Models = Path.Combine(Path.GetTempPath(), "no-bundled-models") });
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        await Cluster.Client.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).Upload("test-window", TestModels.Checkpoint());
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+public sealed class UnreliableStorageTests(UnreliableStorageFixture fixture) : IClassFixture<UnreliableStorageFixture>
+{
+    [Fact]
+    public async Task Class_maps_lose_nothing_and_count_nothing_twice_while_their_storage_comes_and_goes()
+    {
+        var records = new[] { "100", "208" }.Select(r => WfdbRecord.Read(TestData.MitBihDirectory, r)).Select(r => Trim(r, minutes: 4)).ToArray();
+        var expected = OnePassMaps.Compute(TestModels.Checkpoint(), records);
+        var grains = fixture.Cluster.Client;
+        const string run = "flaky-storage";
+        await grains.GetGrain<IRunGrain>(run).Configure(new RunRequest("test-window"));
+
+        UnreliableStorage.Flaky = "classmap";
+        int failures;
+        try
+        {
+            failures = (await Task.WhenAll(records.Select(r => RecordDriver.StreamAsync(grains, run, "mitdb", r, chunkSamples: 4000, flushEvery: 1, retryFailures: true)))).Sum();
+        }
+        finally
+        {
+            UnreliableStorage.Flaky = null;
+        }
+
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<UnreliableStorage>();
+        Assert.True(storage.Outages >= 5, $"only {storage.Outages} storage outages: the test did not test much");
+        Assert.True(failures > 0, "no chunk failed: the outages never reached the client");
+        foreach (var (key, accumulator) in expected)
+        {
+            var map = await grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(run, key)).Get();
+            Assert.True(accumulator.Count == map.Count, $"{key}: {map.Count} beats, one pass {accumulator.Count}");
+            var worst = accumulator.SaliencyMean.Zip(map.SaliencyMean).Max(p => Math.Abs(p.First - p.Second));
+            Assert.True(worst < 1e-5, $"{key}: largest saliency difference {worst}");
+        }
+    }
+
+    private static WfdbRecord Trim(WfdbRecord record, int minutes)
+    {
+        var n = (int)(minutes * 60 * record.Header.SamplingFrequency);
+        return new WfdbRecord(record.Header with { SampleCount = n }, [.. record.Digital.Select(d => d[..n])], [.. record.Annotations.Where(a => a.Sample < n)]);
+    }
+}
