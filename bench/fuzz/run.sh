@@ -5,7 +5,8 @@
 #
 # Publishes bench/fuzz/EcgOrleans.Fuzz (Release), instruments the EcgOrleans.Signal.Wfdb namespace of
 # EcgOrleans.Signal.dll with the SharpFuzz CLI (local tool, bench/fuzz/dotnet-tools.json), then runs
-# afl-fuzz on the seeds in bench/fuzz/corpus/<target>. Findings go to bench/fuzz-out/findings/<target>
+# afl-fuzz on seeds that make-seeds.py cuts from MIT-BIH ($ECG_MITDB, default ../shared/data/mitdb beside the
+# repository) into bench/fuzz-out/corpus/<target>. Findings go to bench/fuzz-out/findings/<target>
 # (fresh each run; FUZZ_RESUME=1 continues the last one). At the end it prints afl-fuzz's figures and
 # replays every crash and hang through the harness, so their stack traces show.
 # Needs afl-fuzz: apt-get install -y afl++
@@ -21,8 +22,14 @@ out=${FUZZ_OUT:-$repo/bench/fuzz-out}
 bin=$out/bin/$target
 findings=$out/findings/$target
 timeout_ms=${FUZZ_TIMEOUT_MS:-2000}
+mitdb=${ECG_MITDB:-$repo/../shared/data/mitdb}
+corpus=$out/corpus
 
 command -v afl-fuzz >/dev/null || { echo "afl-fuzz not found: apt-get install -y afl++" >&2; exit 1; }
+[[ -f $mitdb/100.hea ]] || { echo "MIT-BIH not found in '$mitdb': set ECG_MITDB to the folder of 100.hea" >&2; exit 1; }
+
+# The seeds are cut from MIT-BIH on every run rather than kept in the repository (the data is not ours to copy).
+python3 "$here/make-seeds.py" "$mitdb" "$corpus"
 
 # A fresh publish every time: SharpFuzz instruments in place and refuses an instrumented assembly.
 # The plain copy replays findings afterwards (instrumented code outside afl-fuzz has no coverage map to write).
@@ -47,7 +54,7 @@ dictionary=()
 AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 \
 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_FORKSRV_INIT_TMOUT=60000 \
 DOTNET_GCHeapHardLimit=0x40000000 DOTNET_TieredPGO=0 \
-  afl-fuzz -i "$here/corpus/$target" -o "$findings" -t "$timeout_ms" -m none -G 65536 -V "$seconds" \
+  afl-fuzz -i "$corpus/$target" -o "$findings" -t "$timeout_ms" -m none -G 65536 -V "$seconds" \
     "${dictionary[@]}" -- "$(command -v dotnet)" "$bin/EcgOrleans.Fuzz.dll" "$target"
 
 stats=$findings/default/fuzzer_stats
