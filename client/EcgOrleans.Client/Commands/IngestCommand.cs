@@ -11,7 +11,7 @@ using Spectre.Console.Cli;
 
 namespace EcgOrleans.Client.Commands;
 
-internal sealed class IngestSettings : ClusterSettings
+internal sealed class IngestSettings : RunSettings
 {
     [CommandOption("--data <DIR>")]
     [Description("Folder of WFDB records (e.g. MIT-BIH).")]
@@ -23,22 +23,6 @@ internal sealed class IngestSettings : ClusterSettings
     [CommandOption("--split <SPLIT>")]
     [Description("MIT-BIH split: ds1, ds2, paced or all.")]
     public string? Split { get; init; }
-
-    [CommandOption("--run <NAME>")]
-    [Description("Run to ingest into; created on first use.")]
-    public string? Run { get; init; }
-
-    [CommandOption("--model <MODEL>")]
-    [Description("Model name (its active version) or name@version.")]
-    public string Model { get; init; } = RunDefaults.Model;
-
-    [CommandOption("--method <METHOD>")]
-    [Description("Saliency method: vanilla, gradxinput, smoothgrad, ig, occlusion, gradcam.")]
-    public string Method { get; init; } = "vanilla";
-
-    [CommandOption("--target <TARGET>")]
-    [Description("Class each map explains: predicted or reference.")]
-    public string Target { get; init; } = "predicted";
 
     [CommandOption("--parallel <N>")]
     [Description("Records streamed at once.")]
@@ -54,6 +38,28 @@ internal sealed class IngestSettings : ClusterSettings
         if (!(ChunkSeconds is > 0 and <= 600)) return ValidationResult.Error("--chunk-seconds must be in (0, 600]");
         return ValidationResult.Success();
     }
+}
+
+/// <summary>The run a command streams into and, when it creates the run, the analysis it asks for.</summary>
+internal abstract class RunSettings : ClusterSettings
+{
+    [CommandOption("--run <NAME>")]
+    [Description("Run to stream into; created on first use.")]
+    public string? Run { get; init; }
+
+    [CommandOption("--model <MODEL>")]
+    [Description("Model name (its active version) or name@version, used when the run is created.")]
+    public string Model { get; init; } = RunDefaults.Model;
+
+    [CommandOption("--method <METHOD>")]
+    [Description("Saliency method: vanilla, gradxinput, smoothgrad, ig, occlusion, gradcam.")]
+    public string Method { get; init; } = "vanilla";
+
+    [CommandOption("--target <TARGET>")]
+    [Description("Class each map explains: predicted or reference.")]
+    public string Target { get; init; } = "predicted";
+
+    public RunRequest RunRequest() => new(Model, Method, Target);
 }
 
 internal static class RunDefaults
@@ -73,7 +79,7 @@ internal sealed class IngestCommand : AsyncCommand<IngestSettings>
         }
         var source = RecordSelection.Open(settings.Data, settings.Records, settings.Split);
         await using var session = await ClusterSession.StartAsync(settings, cancellation);
-        var config = await session.Grains.GetGrain<IRunGrain>(settings.Run!).Configure(new RunRequest(settings.Model, settings.Method, settings.Target));
+        var config = await session.Grains.GetGrain<IRunGrain>(settings.Run!).Configure(settings.RunRequest());
         AnsiConsole.MarkupLineInterpolated($"run [bold]{config.Name}[/]: model {config.ModelVersion}, {config.Method} saliency of the {config.Target} class, {config.Representation} beats");
 
         var result = await Ingestion.IngestAsync(session.Grains, config.Name, source, settings.Parallel, settings.ChunkSeconds, cancellation);

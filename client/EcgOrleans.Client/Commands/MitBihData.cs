@@ -1,3 +1,4 @@
+using EcgOrleans.Client.Data;
 using EcgOrleans.Signal.Beats;
 using Spectre.Console;
 
@@ -6,11 +7,6 @@ namespace EcgOrleans.Client.Commands;
 /// <summary>Finding the MIT-BIH Arrhythmia Database on disk, and saying how to get it when it is not there.</summary>
 internal static class MitBihData
 {
-    public const string Instructions =
-        "MIT-BIH Arrhythmia Database needed: download it from PhysioNet (https://physionet.org/content/mitdb/1.0.0/), e.g.\n" +
-        "  wget -r -N -c -np -nH --cut-dirs=3 -P mitdb https://physionet.org/files/mitdb/1.0.0/\n" +
-        "then pass the folder holding 100.hea, 100.dat, 100.atr, ... with --data mitdb";
-
     /// <summary>Null when <paramref name="directory"/> holds the records <paramref name="records"/> need; else what is wrong.</summary>
     public static string? Problem(string? directory, IEnumerable<string> records)
     {
@@ -24,7 +20,8 @@ internal static class MitBihData
     public static int Report(string problem)
     {
         AnsiConsole.MarkupLine($"[red]{Markup.Escape(problem)}[/]");
-        AnsiConsole.WriteLine(Instructions);
+        AnsiConsole.MarkupLine("The MIT-BIH Arrhythmia Database is needed; download it from PhysioNet:\n" + DataSettings.MitBihDownload +
+            "then pass the folder holding 100.hea, 100.dat, 100.atr, ... with [bold]--data[/]");
         return 2;
     }
 

@@ -19,7 +19,7 @@ internal sealed class QrsCommand : Command<QrsCommand.Settings>
 {
     internal const string NoDataHelp =
         "[yellow]No data given.[/] Point [bold]--data[/] at a folder of WFDB records with reference annotations, for example the MIT-BIH Arrhythmia Database:\n" +
-        "  wget -r -N -c -np https://physionet.org/files/mitdb/1.0.0/   [grey](or download the zip from https://physionet.org/content/mitdb/1.0.0/)[/]\n" +
+        DataSettings.MitBihDownload +
         "  ecg qrs --data physionet.org/files/mitdb/1.0.0\n" +
         "or score the detector on the bundled synthetic records: [bold]ecg qrs --synthetic[/]";
 

@@ -9,14 +9,11 @@ using Spectre.Console.Rendering;
 
 namespace EcgOrleans.Client.Commands;
 
-internal sealed class SimulateSettings : ClusterSettings
+/// <summary>The monitors stream into records monitor-01, monitor-02, ... of dataset 'live' of the run.</summary>
+internal sealed class SimulateSettings : RunSettings
 {
     public const int MaxMonitors = 99;
     public const double MaxSpeed = 1000;
-
-    [CommandOption("--run <NAME>")]
-    [Description("Run the monitors stream into; created on first use. Its records are monitor-01, monitor-02, ... of dataset 'live'.")]
-    public string? Run { get; init; }
 
     [CommandOption("--monitors <N>")]
     [Description("Number of monitors, each a different synthetic patient (default 4).")]
@@ -33,18 +30,6 @@ internal sealed class SimulateSettings : ClusterSettings
     [CommandOption("--seed <K>")]
     [Description("Seed of the patients: the same seed streams the same signals (default 1).")]
     public int Seed { get; init; } = 1;
-
-    [CommandOption("--model <MODEL>")]
-    [Description("Model name (its active version) or name@version, used when the run is created.")]
-    public string Model { get; init; } = RunDefaults.Model;
-
-    [CommandOption("--method <METHOD>")]
-    [Description("Saliency method: vanilla, gradxinput, smoothgrad, ig, occlusion, gradcam.")]
-    public string Method { get; init; } = "vanilla";
-
-    [CommandOption("--target <TARGET>")]
-    [Description("Class each map explains: predicted or reference.")]
-    public string Target { get; init; } = "predicted";
 
     public override ValidationResult Validate()
     {
@@ -64,7 +49,7 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, SimulateSettings settings, CancellationToken cancellation)
     {
         await using var session = await ClusterSession.StartAsync(settings, cancellation);
-        var config = await session.Grains.GetGrain<IRunGrain>(settings.Run!).Configure(new RunRequest(settings.Model, settings.Method, settings.Target));
+        var config = await session.Grains.GetGrain<IRunGrain>(settings.Run!).Configure(settings.RunRequest());
         AnsiConsole.MarkupLineInterpolated(
             $"run [bold]{config.Name}[/]: model {config.ModelVersion}, {config.Method} saliency of the {config.Target} class; {settings.Monitors} monitors at {settings.Speed:0.##}× real time");
         AnsiConsole.MarkupLine("[grey]Ctrl+C stops; run it again to carry on where the monitors left off.[/]");

@@ -99,9 +99,13 @@ internal class DataSettings : CommandSettings
         ? new SyntheticSource(SyntheticSeed, SyntheticRecords, SyntheticSeconds)
         : RecordSelection.Open(Data ?? throw new InvalidOperationException("no --data folder"), Records, Split);
 
+    /// <summary>How to get the MIT-BIH Arrhythmia Database (Spectre markup), for every command that needs it.</summary>
+    public const string MitBihDownload =
+        "  wget -r -N -c -np https://physionet.org/files/mitdb/1.0.0/   [grey](or download the zip from https://physionet.org/content/mitdb/1.0.0/)[/]\n";
+
     public const string NoDataHelp =
         "[yellow]No data given.[/] Point [bold]--data[/] at a folder of WFDB records, for example the MIT-BIH Arrhythmia Database:\n" +
-        "  wget -r -N -c -np https://physionet.org/files/mitdb/1.0.0/   [grey](or download the zip from https://physionet.org/content/mitdb/1.0.0/)[/]\n" +
+        MitBihDownload +
         "  ecg beats --data physionet.org/files/mitdb/1.0.0\n" +
         "or use the bundled synthetic records: [bold]ecg beats --synthetic[/]";
 }
