@@ -10,9 +10,9 @@ namespace EcgOrleans.Ml.Tests;
 public sealed class BundledCheckpointTests
 {
     /// <summary>The DS2 records with the most V beats (200: 826, 233: 831) and one with many F and V (213).</summary>
-    private static readonly string[] Records = ["200", "213", "233"];
+    internal static readonly string[] Records = ["200", "213", "233"];
 
-    private static string ModelsDirectory => Path.Combine(TestData.RepositoryRoot, "models");
+    internal static string ModelsDirectory => Path.Combine(TestData.RepositoryRoot, "models");
 
     public static TheoryData<string> Bundled()
     {

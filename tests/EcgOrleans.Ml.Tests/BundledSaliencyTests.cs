@@ -12,14 +12,12 @@ namespace EcgOrleans.Ml.Tests;
 /// <summary>What the paper's saliency maps show, checked on the bundled models and real DS2 beats.</summary>
 public sealed class BundledSaliencyTests(ITestOutputHelper output)
 {
-    private static readonly string[] Records = ["200", "213", "233"];
-
-    private static string Model(string name) => Path.Combine(TestData.RepositoryRoot, "models", name + ".ckpt");
+    private static string Model(string name) => Path.Combine(BundledCheckpointTests.ModelsDirectory, name + ".ckpt");
 
     private static (LoadedCheckpoint Checkpoint, BeatSet Beats, int[] Sample) Load(string name, int beats)
     {
         var loaded = Checkpoint.Load(Model(name));
-        var set = MitBihBeats.Load(TestData.MitBihDirectory, Records, BeatRepresentation.Parse(loaded.Metadata.Representation), loaded.Metadata.RhythmFeatureCount > 0);
+        var set = MitBihBeats.Load(TestData.MitBihDirectory, BundledCheckpointTests.Records, BeatRepresentation.Parse(loaded.Metadata.Representation), loaded.Metadata.RhythmFeatureCount > 0);
         // An even spread over the three records, the same every run.
         var step = Math.Max(1, set.Count / beats);
         return (loaded, set, [.. Enumerable.Range(0, set.Count).Where(i => i % step == 0).Take(beats)]);
