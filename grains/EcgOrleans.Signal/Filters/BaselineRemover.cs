@@ -37,6 +37,15 @@ public sealed class BaselineRemover
     /// <summary>Filters the next chunk; appends the filtered samples that became available.</summary>
     public void Push(ReadOnlySpan<float> samples, List<float> output)
     {
+        // In blocks, so that the buffers (and the delay line) stay small and in cache whatever the chunk size.
+        for (var start = 0; start < samples.Length; start += BlockSize)
+            PushBlock(samples.Slice(start, Math.Min(BlockSize, samples.Length - start)), output);
+    }
+
+    private const int BlockSize = 4096;
+
+    private void PushBlock(ReadOnlySpan<float> samples, List<float> output)
+    {
         _input.Clear();
         foreach (var raw in samples)
         {
