@@ -36,9 +36,13 @@ var raw = new List<double>();
 var pipeline = new List<double>();
 for (var repetition = 0; repetition < options.Repetitions; repetition++)
 {
+    var rawCpu = CpuMeter.Start();
     raw.Add(RawThroughput(checkpoint, beats, metadata.RhythmFeatureCount, options));
+    var rawBusy = rawCpu.Stop();
+    var pipelineCpu = CpuMeter.Start();
     pipeline.Add(await PipelineThroughput(options, source, repetition));
-    Console.WriteLine($"repetition {repetition + 1}: raw {raw[^1]:N0} beats/s, pipeline {pipeline[^1]:N0} beats/s, ratio {pipeline[^1] / raw[^1]:P1}");
+    var pipelineBusy = pipelineCpu.Stop();
+    Console.WriteLine($"repetition {repetition + 1}: raw {raw[^1]:N0} beats/s ({rawBusy}), pipeline {pipeline[^1]:N0} beats/s ({pipelineBusy}), ratio {pipeline[^1] / raw[^1]:P1}");
 }
 
 var rawMedian = Median(raw);
@@ -95,6 +99,25 @@ static double Median(List<double> values)
 }
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+
+/// <summary>Process CPU over wall time: tells idle cores (scheduling) from extra work (CPU per beat).</summary>
+internal sealed class CpuMeter
+{
+    private readonly Stopwatch _wall = Stopwatch.StartNew();
+    private readonly TimeSpan _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    private readonly TimeSpan _gcPause = GC.GetTotalPauseDuration();
+    private readonly int[] _collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+
+    public static CpuMeter Start() => new();
+
+    public string Stop()
+    {
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - _cpu).TotalSeconds;
+        var gcs = string.Join("/", Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - _collections[g]));
+        return $"{cpu:F1} CPU s in {_wall.Elapsed.TotalSeconds:F1} s, {cpu / _wall.Elapsed.TotalSeconds:F2} cores busy; "
+            + $"GCs gen0/1/2 {gcs}, paused {(GC.GetTotalPauseDuration() - _gcPause).TotalSeconds:F2} s";
+    }
+}
 
 internal sealed record Options(string Data, IReadOnlyList<string> Records, string Model, int Repetitions, int Workers, int Parallel, string Method)
 {

@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 // See bench/README.md.
 var options = BenchOptions.Parse(args);
 Console.WriteLine($"load average before: {File.ReadAllText("/proc/loadavg").Trim()}; cores: {Environment.ProcessorCount}; "
-    + $"batch {options.Batch}; {options.Repetitions} repetitions of ~{options.Seconds} s per side, alternating; medians reported");
+    + $"batch {options.Batch} scored in passes of {options.RowsPerPass}; {options.Repetitions} repetitions of ~{options.Seconds} s per side, alternating; medians reported");
 Console.WriteLine(ThreadCheck());
 
 var models = new Dictionary<int, (KachueeCnn Model, float[] Waveforms, float[] Rhythm)>();
@@ -33,7 +33,7 @@ if (options.Explore)
     if (options.PyTorch) PyTorchAnchor.Explore(options.Python, exports, options.Threads, options.Repetitions, options.Seconds, options.Warmup);
 }
 
-using var anchor = options.PyTorch ? PyTorchAnchor.Start(options.Python, exports) : null;
+using var anchor = options.PyTorch ? PyTorchAnchor.Start(options.Python, exports, options.RowsPerPass) : null;
 var rows = new List<Row>();
 foreach (var (length, (model, waveforms, rhythm)) in models)
 {
@@ -43,7 +43,7 @@ foreach (var (length, (model, waveforms, rhythm)) in models)
     {
         set_num_threads(threads);
         // One model instance (and scorer) per worker thread: the ModelGrain pattern.
-        var scorers = Enumerable.Range(0, workers).Select(_ => new BeatScorer(Copy(model), new VanillaGradient())).ToList();
+        var scorers = Enumerable.Range(0, workers).Select(_ => new BeatScorer(Copy(model), new VanillaGradient(), rowsPerPass: options.RowsPerPass)).ToList();
         foreach (var mode in new[] { "inference", "inference+vanilla" })
         {
             Action Work(BeatScorer s) => mode == "inference" ? () => s.Classify(waveforms, rhythm) : () => s.Score(waveforms, rhythm);
@@ -150,7 +150,7 @@ static string Export(string directory, BeatClassifier model, float[] waveforms, 
 
 internal sealed record Row(string Mode, int Length, int Threads, int Workers, double[] TorchSharp, double[] PyTorch);
 
-internal sealed record BenchOptions(int Batch, int[] Lengths, int[] Threads, int Workers, int Repetitions, double Seconds, int Warmup,
+internal sealed record BenchOptions(int Batch, int RowsPerPass, int[] Lengths, int[] Threads, int Workers, int Repetitions, double Seconds, int Warmup,
     string OutputDirectory, bool PyTorch, string Python, bool Explore)
 {
     public static BenchOptions Parse(string[] args)
@@ -168,6 +168,7 @@ internal sealed record BenchOptions(int Batch, int[] Lengths, int[] Threads, int
         int[] Ints(string name, string fallback) => [.. Get(name, fallback).Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
         return new BenchOptions(
             Batch: int.Parse(Get("--batch", "256"), CultureInfo.InvariantCulture),
+            RowsPerPass: int.Parse(Get("--rows-per-pass", BeatScorer.DefaultRowsPerPass.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
             Lengths: Ints("--lengths", "187,256"),
             Threads: Ints("--threads", "1,2"),
             Workers: int.Parse(Get("--workers", "2"), CultureInfo.InvariantCulture),

@@ -16,11 +16,13 @@ internal sealed class PyTorchAnchor : IDisposable
 
     public static string ScriptPath => Path.Combine(RepositoryRoot(), "bench", "pytorch", "anchor.py");
 
-    public static PyTorchAnchor Start(string python, IEnumerable<string> exports)
+    public static PyTorchAnchor Start(string python, IEnumerable<string> exports, int rowsPerPass)
     {
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         start.ArgumentList.Add(ScriptPath);
         start.ArgumentList.Add("--serve");
+        start.ArgumentList.Add("--rows-per-pass");
+        start.ArgumentList.Add(rowsPerPass.ToString(CultureInfo.InvariantCulture));
         foreach (var export in exports) start.ArgumentList.Add(export);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {python}");
         var anchor = new PyTorchAnchor(process);

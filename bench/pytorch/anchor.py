@@ -83,8 +83,20 @@ def classify(model, waveforms, rhythm, batch, length, features):
         return F.softmax(logits, 1).numpy(), logits.argmax(1).numpy()
 
 
-def score(model, waveforms, rhythm, batch, length, features):
-    """BeatScorer.Score with vanilla gradients: probabilities, predictions and normalised maps, one backward pass."""
+def score(model, waveforms, rhythm, batch, length, features, rows_per_pass):
+    """BeatScorer.Score with vanilla gradients: probabilities, predictions and normalised maps, one forward and one
+    backward pass per rows_per_pass beats (as BeatScorer's RowsPerPass)."""
+    if batch <= rows_per_pass:
+        return score_pass(model, waveforms, rhythm, batch, length, features)
+    parts = []
+    for start in range(0, batch, rows_per_pass):
+        rows = min(rows_per_pass, batch - start)
+        parts.append(score_pass(model, waveforms[start * length:(start + rows) * length],
+                                rhythm[start * features:(start + rows) * features], rows, length, features))
+    return tuple(np.concatenate(column) for column in zip(*parts))
+
+
+def score_pass(model, waveforms, rhythm, batch, length, features):
     w = torch.tensor(waveforms).reshape(batch, 1, length).requires_grad_()
     r = torch.tensor(rhythm).reshape(batch, features).requires_grad_()
     logits = model(w, r)
@@ -177,8 +189,9 @@ def measure(actions, batch, repetitions, seconds, warmup):
 class Workloads:
     """The callables for a (mode, length, threads, workers) configuration, each worker with its own model copy."""
 
-    def __init__(self, loaded):
+    def __init__(self, loaded, rows_per_pass):
         self.loaded = loaded  # length -> (index, model, tensors)
+        self.rows_per_pass = rows_per_pass
         self.cache = {}
 
     def actions(self, mode, length, threads, workers):
@@ -189,15 +202,18 @@ class Workloads:
             batch, features = index["batch"], index["rhythm"]
             waveforms = tensors["input.waveform"].numpy().reshape(-1).copy()
             rhythm = tensors["input.rhythm"].numpy().reshape(-1).copy()
-            fn = classify if mode == "inference" else score
             models = [model] if workers == 1 else [copy.deepcopy(model) for _ in range(workers)]
-            self.cache[key] = [lambda m=m: fn(m, waveforms, rhythm, batch, length, features) for m in models]
+            if mode == "inference":
+                self.cache[key] = [lambda m=m: classify(m, waveforms, rhythm, batch, length, features) for m in models]
+            else:
+                self.cache[key] = [lambda m=m: score(m, waveforms, rhythm, batch, length, features, self.rows_per_pass)
+                                   for m in models]
         return self.cache[key]
 
 
-def serve(loaded):
+def serve(loaded, rows_per_pass):
     """Line protocol for EcgOrleans.Bench: one JSON request per line on stdin, one JSON reply per line on stdout."""
-    workloads = Workloads(loaded)
+    workloads = Workloads(loaded, rows_per_pass)
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
@@ -225,6 +241,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=1.5)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--tolerance", type=float, default=1e-4)
+    parser.add_argument("--rows-per-pass", type=int, default=64, help="beats per forward + backward pass when scoring")
     parser.add_argument("--serve", action="store_true", help="answer EcgOrleans.Bench's requests on stdin")
     parser.add_argument("--explore-only", action="store_true", help="only time the tensor-level variants")
     args = parser.parse_args()
@@ -248,7 +265,7 @@ def main():
     if failed:
         return 1
     if args.serve:
-        serve(loaded)
+        serve(loaded, args.rows_per_pass)
         return 0
 
     for length, (index, model, tensors) in loaded.items():
@@ -260,7 +277,7 @@ def main():
                     rates = measure([fn], batch, args.repetitions, args.seconds, args.warmup)
                     print(f"variant L={length} threads {threads}: {name:<40} median {np.median(rates):9,.0f} beats/s", flush=True)
             continue
-        workloads = Workloads(loaded)
+        workloads = Workloads(loaded, args.rows_per_pass)
         runs = [(t, 1) for t in map(int, args.threads.split(","))] + ([(1, args.workers)] if args.workers > 1 else [])
         for threads, workers in runs:
             for mode in ("inference", "inference+vanilla"):

@@ -45,6 +45,32 @@ public sealed class BeatScorerTests
         Assert.Equal(scored.Probabilities, scorer.Classify(waveforms, rhythm).Probabilities);
     }
 
+    [Theory]
+    [InlineData("vanilla", SaliencyTarget.Predicted)]
+    [InlineData("ig", SaliencyTarget.Reference)]
+    public void Scoring_in_several_passes_gives_what_one_pass_gives(string name, SaliencyTarget target)
+    {
+        var model = new TinyCnn(Length, Rhythm, seed: 35, gain: 5);
+        var (waveforms, rhythm) = Batch(23, seed: 36);
+        var references = Enumerable.Range(0, 23).Select(i => (AamiClass?)(AamiClass)(i % 5)).ToArray();
+        var onePass = new BeatScorer(model, SaliencyMethods.Create(name, SaliencyMethodTests.Quick), target, rowsPerPass: 64);
+        var passesOfFive = new BeatScorer(model, SaliencyMethods.Create(name, SaliencyMethodTests.Quick), target, rowsPerPass: 5);
+
+        var whole = onePass.Score(waveforms, rhythm, references);
+        var split = passesOfFive.Score(waveforms, rhythm, references);
+
+        Assert.Equal(whole.Predicted, split.Predicted);
+        Assert.Equal(whole.Targets, split.Targets);
+        Assert.Equal(23 * 5, split.Probabilities.Length);
+        Assert.Equal(23 * (Length + Rhythm), split.Saliency.Length);
+        for (var i = 0; i < whole.Probabilities.Length; i++) Assert.Equal(whole.Probabilities[i], split.Probabilities[i], 1e-6f);
+        for (var i = 0; i < whole.Saliency.Length; i++) Assert.Equal(whole.Saliency[i], split.Saliency[i], 1e-5f);
+    }
+
+    [Fact]
+    public void A_pass_size_below_one_is_rejected() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BeatScorer(new TinyCnn(Length, Rhythm, seed: 37), new VanillaGradient(), rowsPerPass: 0));
+
     [Fact]
     public void Scores_are_the_method_maps_normalised_per_beat()
     {
