@@ -32,6 +32,7 @@ internal static class EcgApp
             config.AddCommand<ScaleCommand>("scale").WithDescription("The scaling analysis: beats/s, batch latency, CPU per silo and messages per beat for 1, 2, 4... silos here, and a projection to N machines.");
             config.AddCommand<SiloCommand>("silo").WithDescription("Run a silo in this process (no HTTP surfaces), for scaling runs and scripts.");
             config.AddCommand<TrainCommand>("train").WithDescription("Train a beat classifier on MIT-BIH (intra- or inter-patient) and write a checkpoint.");
+            config.AddCommand<CalibrateCommand>("calibrate").WithDescription("Choose one class's decision bias on a checkpoint's validation records and write the calibrated checkpoint (same weights).");
             config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Per-class AAMI figures and confusion matrix of a checkpoint on MIT-BIH.");
             config.AddCommand<SynthCommand>("synth").WithDescription("Write a synthetic ECG database (ECGSYN model) as WFDB records.");
         });

@@ -1,6 +1,7 @@
 using EcgOrleans.Client.Commands;
 using EcgOrleans.Client.Data;
 using EcgOrleans.Client.Maps;
+using EcgOrleans.Ml.Checkpoints;
 using EcgOrleans.Ml.ClassMaps;
 using EcgOrleans.Signal.Sources;
 using Spectre.Console.Cli;
@@ -123,6 +124,49 @@ public sealed class OptionTests
             foreach (var mark in Signal.Beats.RecordBeats.Marks(source.Load(name).Annotations)) totals[(int)mark.Reference!.Value]++;
         }
         Assert.All(totals, count => Assert.True(count >= 10, $"class counts {string.Join(", ", totals)}"));
+    }
+
+    [Theory]
+    [InlineData(new[] { "calibrate", "--out", "x.ckpt" }, "--checkpoint FILE is required")]
+    [InlineData(new[] { "calibrate", "--checkpoint", "x.ckpt" }, "--out FILE is required (where the calibrated checkpoint goes)")]
+    [InlineData(new[] { "calibrate", "--checkpoint", "x.ckpt", "--out", "y.ckpt", "--class", "X" }, "--class 'X' is not an AAMI class (N, S, V, F, Q)")]
+    [InlineData(new[] { "calibrate", "--checkpoint", "x.ckpt", "--out", "y.ckpt", "--class", "2" }, "--class '2' is not an AAMI class (N, S, V, F, Q)")]
+    [InlineData(new[] { "calibrate", "--checkpoint", "x.ckpt", "--out", "y.ckpt", "--step", "0" }, "--step 0: give a positive number no larger than --limit")]
+    [InlineData(new[] { "train", "--out", "y.ckpt", "--calibrate-class", "Z" }, "--calibrate-class 'Z' is not an AAMI class (N, S, V, F, Q)")]
+    public async Task Calibration_options_are_checked(string[] args, string message)
+    {
+        Assert.Equal(message, await CommandLineError(args));
+    }
+
+    [Fact]
+    public void Classes_are_named_by_letter_in_either_case()
+    {
+        Assert.Equal(Signal.Beats.AamiClass.V, CalibrateCommand.ParseClass("v"));
+        Assert.Equal(Signal.Beats.AamiClass.F, CalibrateCommand.ParseClass(" F "));
+        Assert.Null(CalibrateCommand.ParseClass("VEB"));
+    }
+
+    [Fact]
+    public async Task Calibrating_a_missing_checkpoint_fails_before_reading_any_data()
+    {
+        var folder = EcgOrleans.Tests.TestData.NewTempDirectory("calibrate");
+        var code = await EcgApp.Create(propagateExceptions: true).RunAsync(
+            ["calibrate", "--checkpoint", Path.Combine(folder, "absent.ckpt"), "--out", Path.Combine(folder, "out.ckpt"), "--data", folder], CancellationToken.None);
+        Assert.Equal(1, code);
+        Assert.False(File.Exists(Path.Combine(folder, "out.ckpt")));
+    }
+
+    [Fact]
+    public void A_checkpoint_without_validation_records_cannot_be_calibrated()
+    {
+        var metadata = new CheckpointMetadata
+        {
+            Architecture = "kachuee", Representation = "window", WaveformLength = 256, RhythmFeatureCount = 0, RhythmFeatureNames = [],
+            Classes = ["N", "S", "V", "F", "Q"], Protocol = "inter", TrainingRecords = ["101"], TestRecords = ["100"],
+        };
+        Assert.Equal("names no validation records: nothing held out of training to calibrate on", CalibrateCommand.CannotCalibrate(metadata));
+        Assert.Null(CalibrateCommand.CannotCalibrate(metadata with { ValidationRecords = ["119"] }));
+        Assert.Contains("unknown split 'cross'", CalibrateCommand.CannotCalibrate(metadata with { ValidationRecords = ["119"], Protocol = "cross" }));
     }
 
     [Fact]

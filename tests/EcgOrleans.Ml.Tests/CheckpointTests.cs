@@ -88,6 +88,61 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("does not describe", error.Message);
     }
 
+    [Fact]
+    public void A_decision_bias_travels_with_the_checkpoint_to_the_loaded_model()
+    {
+        using var model = ModelFactory.Create("kachuee", 256, 4);
+        float[] bias = [0, 0, 1.25f, 0, -0.5f];
+        model.DecisionBias = bias;
+        var path = Path.Combine(directory, "biased.ckpt");
+
+        var saved = Checkpoint.Save(path, model, MetadataFor(model, BeatRepresentation.Window) with { DecisionBias = bias });
+
+        var loaded = Checkpoint.Load(path);
+        using var copy = loaded.Model;
+        Assert.Equal(bias, loaded.Metadata.DecisionBias);
+        Assert.Equal(bias, copy.DecisionBias);
+        // The bias is metadata, not a weight: the weights hash as they do without it.
+        model.DecisionBias = new float[5];
+        var plain = Checkpoint.Save(Path.Combine(directory, "plain.ckpt"), model, MetadataFor(model, BeatRepresentation.Window));
+        Assert.Equal(plain.WeightsSha256, saved.WeightsSha256);
+        Assert.Empty(plain.DecisionBias);
+    }
+
+    [Fact]
+    public void A_checkpoint_written_before_decision_biases_existed_loads_with_a_zero_bias()
+    {
+        var path = SaveOne();
+        var (json, weights) = Split(File.ReadAllBytes(path));
+        var text = Encoding.UTF8.GetString(json);
+        Assert.Contains("\"decisionBias\": [],", text);
+        File.WriteAllBytes(path, Assemble(Encoding.UTF8.GetBytes(text.Replace("\"decisionBias\": [],", "")), weights));
+
+        var loaded = Checkpoint.Load(path);
+        using var model = loaded.Model;
+        Assert.Empty(loaded.Metadata.DecisionBias);
+        Assert.Equal(new float[5], model.DecisionBias);
+    }
+
+    [Fact]
+    public void A_decision_bias_of_the_wrong_length_is_reported()
+    {
+        var path = SaveOne();
+        var (json, weights) = Split(File.ReadAllBytes(path));
+        var text = Encoding.UTF8.GetString(json).Replace("\"decisionBias\": [],", "\"decisionBias\": [0, 0, 1.5],");
+        File.WriteAllBytes(path, Assemble(Encoding.UTF8.GetBytes(text), weights));
+        LoadFails(path, "decision bias has 3 values for 5 classes");
+    }
+
+    [Fact]
+    public void Metadata_whose_decision_bias_is_not_the_model_s_is_refused_on_save()
+    {
+        using var model = ModelFactory.Create("kachuee", 256, 4);
+        var metadata = MetadataFor(model, BeatRepresentation.Window) with { DecisionBias = [0, 0, 1, 0, 0] };
+        var error = Assert.Throws<ArgumentException>(() => Checkpoint.Save(Path.Combine(directory, "x.ckpt"), model, metadata));
+        Assert.Contains("decision bias", error.Message);
+    }
+
     private CheckpointException LoadFails(string path, string expected)
     {
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Text.Json;
 using EcgOrleans.Ml.Checkpoints;
 using EcgOrleans.Ml.Data;
@@ -86,6 +87,9 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         }
         AnsiConsole.MarkupLine(Markup.Escape(
             $"{metadata.Architecture} ({metadata.Representation}, {metadata.RhythmFeatureCount} rhythm features, trained {metadata.Protocol}-patient, epoch {metadata.SelectedEpoch}/{metadata.EpochsRun}, seed {metadata.Seed})"));
+        if (model.HasDecisionBias)
+            AnsiConsole.MarkupLine(Markup.Escape(
+                $"decision: argmax(logits + [{string.Join(", ", model.DecisionBias.Select(b => b.ToString("0.00", CultureInfo.InvariantCulture)))}]) ({metadata.Training.GetValueOrDefault("calibrationRule", "decision bias")})"));
         AnsiConsole.Write(ResultTables.PerClass(result, $"{Protocols.Name(protocol)}-patient test"));
         AnsiConsole.Write(ResultTables.Confusion(result));
         return 0;

@@ -30,6 +30,25 @@ internal static class ResultTables
         return table;
     }
 
+    /// <summary>Per-class figures of the same beats under two decision rules, "before → after".</summary>
+    public static Table BeforeAfter(EvaluationResult before, EvaluationResult after, string title)
+    {
+        if (before.Beats != after.Beats) throw new ArgumentException($"{before.Beats} beats before, {after.Beats} after: not the same beats");
+        var table = new Table().Title(Markup.Escape($"{title} ({after.Beats} beats)")).Border(TableBorder.Rounded);
+        table.AddColumns("class", "beats", "Se %", "+P %", "F1 %");
+        foreach (var column in table.Columns.Skip(1)) column.RightAligned();
+        foreach (var c in Aami.Classes)
+        {
+            var (b, a) = (before[c], after[c]);
+            table.AddRow(c.ToString(), a.Support.ToString(CultureInfo.InvariantCulture),
+                Change(b.Sensitivity, a.Sensitivity), Change(b.PositivePredictivity, a.PositivePredictivity), Change(b.F1, a.F1));
+        }
+        table.Caption($"accuracy {Change(before.Accuracy, after.Accuracy)} %  ·  macro-F1 {Change(before.MacroF1, after.MacroF1)} %");
+        return table;
+
+        static string Change(double? from, double? to) => $"{Percent(from)} → {Percent(to)}";
+    }
+
     public static Table Confusion(EvaluationResult result)
     {
         var table = new Table().Title("confusion (rows: reference, columns: predicted)").Border(TableBorder.Rounded);

@@ -79,8 +79,13 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--validation <RECORDS>"), Description("Inter-patient: DS1 records held out for epoch selection (comma separated).")]
         public string? ValidationRecords { get; init; }
 
+        [CommandOption("--calibrate-class <CLASS>"), Description("After training, choose this class's decision bias on the validation beats (as ecg calibrate does).")]
+        public string? CalibrateClass { get; init; }
+
         public override ValidationResult Validate()
         {
+            if (CalibrateClass is not null && CalibrateCommand.ParseClass(CalibrateClass) is null)
+                return ValidationResult.Error($"--calibrate-class '{CalibrateClass}' is not an AAMI class (N, S, V, F, Q)");
             if (Out is null) return ValidationResult.Error("--out FILE is required (where the checkpoint goes)");
             if (Epochs < 1) return ValidationResult.Error("--epochs must be at least 1");
             if (Threads < 1) return ValidationResult.Error("--threads must be at least 1");
@@ -153,6 +158,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         var predicted = Evaluator.Predict(model, split.Test);
         var test = Metrics.From(Evaluator.Confusion(split.Test.Labels, predicted));
+        // GetCommandLineArgs()[0] is the program; the rest starts with the command name ("train").
+        var command = "ecg " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
         var byRecord = protocol == SplitProtocol.Inter
             ? Evaluator.ConfusionByRecord(split.Test, predicted).ToDictionary(kv => kv.Key, kv => kv.Value.ToRows())
             : [];
@@ -177,8 +184,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 ["validationBeats"] = split.Validation.Count.ToString(CultureInfo.InvariantCulture),
                 ["trainingSeconds"] = result.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture),
                 ["intraSplitSeed"] = Protocols.IntraSplitSeed.ToString(CultureInfo.InvariantCulture),
-                // GetCommandLineArgs()[0] is the program; the rest starts with the command name ("train").
-                ["command"] = "ecg " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)),
+                ["command"] = command,
             },
             Validation = result.Validation,
             Test = test,
@@ -186,10 +192,26 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             Created = DateTimeOffset.UtcNow,
             ToolVersion = Checkpoint.ToolVersion,
         };
+        CalibrateCommand.Calibration? calibration = null;
+        if (settings.CalibrateClass is not null)
+        {
+            calibration = CalibrateCommand.Calibrate(model, split, CalibrateCommand.ParseClass(settings.CalibrateClass)!.Value,
+                DecisionBiasCalibration.DefaultLimit, DecisionBiasCalibration.DefaultStep);
+            metadata = calibration.Annotate(metadata, protocol, split, command, DecisionBiasCalibration.DefaultLimit, DecisionBiasCalibration.DefaultStep);
+        }
         Checkpoint.Save(settings.Out!, model, metadata);
-        AnsiConsole.Write(ResultTables.PerClass(result.Validation, $"validation (epoch {result.SelectedEpoch})"));
-        AnsiConsole.Write(ResultTables.PerClass(test, $"test ({Protocols.Name(protocol)}-patient)"));
-        AnsiConsole.Write(ResultTables.Confusion(test));
+        if (calibration is null)
+        {
+            AnsiConsole.Write(ResultTables.PerClass(result.Validation, $"validation (epoch {result.SelectedEpoch})"));
+            AnsiConsole.Write(ResultTables.PerClass(test, $"test ({Protocols.Name(protocol)}-patient)"));
+        }
+        else
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(calibration.Describe()));
+            AnsiConsole.Write(ResultTables.BeforeAfter(calibration.ValidationBefore, calibration.ValidationAfter, $"validation (epoch {result.SelectedEpoch}), before → after calibration"));
+            AnsiConsole.Write(ResultTables.BeforeAfter(calibration.TestBefore, calibration.TestAfter, $"test ({Protocols.Name(protocol)}-patient), before → after calibration"));
+        }
+        AnsiConsole.Write(ResultTables.Confusion(metadata.Test!));
         AnsiConsole.MarkupLine($"checkpoint written: {Markup.Escape(settings.Out!)} ({new FileInfo(settings.Out!).Length / 1024.0:F0} KB)");
         return 0;
     }

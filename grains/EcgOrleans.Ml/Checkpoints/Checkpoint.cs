@@ -50,6 +50,9 @@ public static class Checkpoint
             throw new ArgumentException(
                 $"metadata ({metadata.Architecture}, {metadata.WaveformLength} samples, {metadata.RhythmFeatureCount} rhythm features) does not describe the model " +
                 $"({architecture}, {model.WaveformLength}, {model.RhythmFeatures})", nameof(metadata));
+        if (!BiasOf(metadata).SequenceEqual(model.DecisionBias))
+            throw new ArgumentException(
+                $"metadata decision bias [{string.Join(", ", BiasOf(metadata))}] is not the model's [{string.Join(", ", model.DecisionBias)}]", nameof(metadata));
         var weights = WeightBytes(model);
         var complete = metadata with { WeightsSha256 = Sha256(weights) };
         var json = JsonSerializer.SerializeToUtf8Bytes(complete, JsonOptions);
@@ -114,6 +117,7 @@ public static class Checkpoint
                 $"the weights do not fit a {metadata.Architecture} model of {metadata.WaveformLength} samples with {metadata.RhythmFeatureCount} rhythm features: {e.Message}", e);
         }
         model.eval();
+        model.DecisionBias = BiasOf(metadata);
         return new LoadedCheckpoint(model, metadata);
     }
 
@@ -212,9 +216,15 @@ public static class Checkpoint
         var classes = Aami.Classes.Select(c => c.ToString()).ToList();
         if (m.Classes is null || !m.Classes.SequenceEqual(classes))
             return $"class order [{string.Join(", ", m.Classes ?? [])}] differs from [{string.Join(", ", classes)}]";
+        if (m.DecisionBias is { Count: > 0 } bias && bias.Count != m.Classes.Count)
+            return $"decision bias has {bias.Count} values for {m.Classes.Count} classes";
+        if (m.DecisionBias is { } offsets && offsets.Any(v => !float.IsFinite(v))) return "decision bias holds a value that is not finite";
         if (m.WeightsSha256 is not { Length: 64 }) return "no SHA-256 of the weights";
         return null;
     }
+
+    /// <summary>The metadata's decision bias with "none" (empty or absent) as zeros.</summary>
+    private static float[] BiasOf(CheckpointMetadata m) => m.DecisionBias is { Count: > 0 } bias ? [.. bias] : new float[BeatClassifier.ClassCount];
 
     private static byte[] WeightBytes(BeatClassifier model)
     {

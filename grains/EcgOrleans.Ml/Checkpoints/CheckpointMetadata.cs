@@ -36,6 +36,13 @@ public sealed record CheckpointMetadata
     /// <summary>1-based epoch whose weights were kept (best validation score).</summary>
     public int SelectedEpoch { get; init; }
 
+    /// <summary>
+    /// Offsets added to the logits (in <see cref="Classes"/> order) before the class is chosen: the decision is
+    /// argmax(logits + bias). Empty (older checkpoints, uncalibrated models) means zeros. Chosen on the validation
+    /// records by <c>ecg calibrate</c> (<see cref="Evaluation.DecisionBiasCalibration"/>), never on test records.
+    /// </summary>
+    public IReadOnlyList<float> DecisionBias { get; init; } = [];
+
     /// <summary>How training was set up (batch size, learning rate, class balancing, ...), for the record.</summary>
     public IReadOnlyDictionary<string, string> Training { get; init; } = new Dictionary<string, string>();
 

@@ -10,11 +10,36 @@ public static class Evaluator
 {
     public const int DefaultBatchSize = 512;
 
-    /// <summary>The predicted class of every beat, in set order.</summary>
+    /// <summary>The predicted class of every beat, in set order: argmax of the logits plus the model's decision bias.</summary>
     public static AamiClass[] Predict(BeatClassifier model, BeatSet beats, int batchSize = DefaultBatchSize, IProgress<int>? progress = null)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(beats);
+        var predictions = new AamiClass[beats.Count];
+        Run(model, beats, batchSize, progress, (start, logits) =>
+        {
+            var predicted = model.Decide(logits).data<long>().ToArray();
+            for (var i = 0; i < predicted.Length; i++) predictions[start + i] = (AamiClass)predicted[i];
+        });
+        return predictions;
+    }
+
+    /// <summary>
+    /// The raw logits of every beat (decision bias not added), beat-major: B x 5. What a decision bias is calibrated on
+    /// (<see cref="DecisionBiasCalibration"/>).
+    /// </summary>
+    public static float[] Logits(BeatClassifier model, BeatSet beats, int batchSize = DefaultBatchSize, IProgress<int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(beats);
+        var logits = new float[beats.Count * BeatClassifier.ClassCount];
+        Run(model, beats, batchSize, progress, (start, batch) =>
+            batch.to(ScalarType.Float32).data<float>().ToArray().CopyTo(logits, start * BeatClassifier.ClassCount));
+        return logits;
+    }
+
+    /// <summary>Forward passes over the set in eval mode, handing each batch's first index and logits to <paramref name="consume"/>.</summary>
+    private static void Run(BeatClassifier model, BeatSet beats, int batchSize, IProgress<int>? progress, Action<int, Tensor> consume)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         if (beats.Length != model.WaveformLength || beats.RhythmCount != model.RhythmFeatures)
             throw new ArgumentException(
@@ -23,7 +48,6 @@ public static class Evaluator
         model.eval();
         try
         {
-            var predictions = new AamiClass[beats.Count];
             var indices = Enumerable.Range(0, beats.Count).ToArray();
             using var noGrad = no_grad();
             for (var start = 0; start < beats.Count; start += batchSize)
@@ -31,11 +55,9 @@ public static class Evaluator
                 var span = indices.AsSpan(start, Math.Min(batchSize, beats.Count - start));
                 using var scope = NewDisposeScope();
                 var (waveform, rhythm, _) = beats.Batch(span);
-                var predicted = model.forward(waveform, rhythm).argmax(1).data<long>().ToArray();
-                for (var i = 0; i < predicted.Length; i++) predictions[start + i] = (AamiClass)predicted[i];
+                consume(start, model.forward(waveform, rhythm));
                 progress?.Report(start + span.Length);
             }
-            return predictions;
         }
         finally
         {

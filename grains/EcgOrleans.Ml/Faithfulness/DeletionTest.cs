@@ -45,7 +45,7 @@ public static class DeletionTest
 {
     /// <summary>
     /// Runs the test on a batch. The model should be in eval mode (it is not changed). The target of every beat is the
-    /// one the method explains (predicted class, or <paramref name="targets"/>'s reference class).
+    /// one the method explains (predicted class, decision bias included, or <paramref name="targets"/>'s reference class).
     /// </summary>
     /// <param name="waveform">[B, 1, L].</param>
     /// <param name="rhythm">[B, R].</param>
@@ -100,7 +100,8 @@ public static class DeletionTest
             var deleted = values.unsqueeze(0).masked_fill(mask, o.Baseline).reshape(count * batch, inputs);
             var w = deleted.narrow(1, 0, length).reshape(count * batch, 1, length);
             var r = deleted.narrow(1, length, inputs - length);
-            var probabilities = nn.functional.softmax(model.forward(w, r), 1).view(count, batch, -1);
+            // The probabilities the model reports (BeatScorer): softmax of the logits plus its decision bias.
+            var probabilities = nn.functional.softmax(model.DecisionLogits(model.forward(w, r)), 1).view(count, batch, -1);
             curves.Add(probabilities.gather(2, targets.view(1, batch, 1).expand(count, batch, 1)).squeeze(2));
         }
         return cat(curves, 0).to(float64);

@@ -11,6 +11,8 @@ public abstract class BeatClassifier : nn.Module<Tensor, Tensor, Tensor>
 {
     public const int ClassCount = 5;
 
+    private float[] decisionBias = new float[ClassCount];
+
     protected BeatClassifier(string name, int waveformLength, int rhythmFeatures) : base(name)
     {
         WaveformLength = waveformLength;
@@ -20,6 +22,34 @@ public abstract class BeatClassifier : nn.Module<Tensor, Tensor, Tensor>
     public int WaveformLength { get; }
 
     public int RhythmFeatures { get; }
+
+    /// <summary>
+    /// Per-class offsets added to the logits before a class is chosen or probabilities are computed: the
+    /// decision is argmax(logits + bias). Zeros unless a checkpoint carries a calibrated bias
+    /// (<see cref="Checkpoints.CheckpointMetadata.DecisionBias"/>). Not a module buffer, so the weights and their
+    /// hash stay those of training; <c>forward</c> still returns the raw logits, whose gradients the
+    /// saliency methods explain (a constant offset would not change them anyway).
+    /// </summary>
+    public IReadOnlyList<float> DecisionBias
+    {
+        get => decisionBias;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value.Count != ClassCount) throw new ArgumentException($"a decision bias has {ClassCount} values (one per class), not {value.Count}", nameof(value));
+            if (value.Any(v => !float.IsFinite(v))) throw new ArgumentException("a decision bias must be finite", nameof(value));
+            decisionBias = [.. value];
+        }
+    }
+
+    public bool HasDecisionBias => decisionBias.Any(v => v != 0);
+
+    /// <summary>Logits [B, 5] plus <see cref="DecisionBias"/>: what argmax and softmax are taken of.</summary>
+    public Tensor DecisionLogits(Tensor logits) =>
+        HasDecisionBias ? logits + tensor(decisionBias, dtype: logits.dtype, device: logits.device) : logits;
+
+    /// <summary>The decided class index [B] (int64) of every row of logits [B, 5]: argmax(logits + bias).</summary>
+    public Tensor Decide(Tensor logits) => DecisionLogits(logits.detach()).argmax(1);
 
     /// <summary>Logits [B, 5] and the last convolutional feature maps [B, C, T] (what 1-D Grad-CAM weighs).</summary>
     public abstract (Tensor Logits, Tensor Features) ForwardWithFeatures(Tensor waveform, Tensor rhythm);

@@ -7,16 +7,16 @@ namespace EcgOrleans.Ml.Saliency;
 
 /// <summary>Class probabilities and predictions for a batch of beats.</summary>
 /// <param name="Count">Beats in the batch (B).</param>
-/// <param name="Probabilities">B x 5 softmax probabilities, beat-major.</param>
-/// <param name="Predicted">Most probable class of every beat.</param>
+/// <param name="Probabilities">B x 5 softmax probabilities of the logits plus the model's decision bias, beat-major.</param>
+/// <param name="Predicted">Most probable class of every beat (argmax of the logits plus the decision bias).</param>
 public sealed record BatchPrediction(int Count, float[] Probabilities, AamiClass[] Predicted);
 
 /// <summary>A batch of beats with probabilities, predictions and one normalised saliency map per beat.</summary>
 /// <param name="Count">Beats in the batch (B).</param>
 /// <param name="WaveformLength">L: waveform values per beat.</param>
 /// <param name="RhythmLength">R: rhythm features per beat.</param>
-/// <param name="Probabilities">B x 5 softmax probabilities, beat-major.</param>
-/// <param name="Predicted">Most probable class of every beat.</param>
+/// <param name="Probabilities">B x 5 softmax probabilities of the logits plus the model's decision bias, beat-major.</param>
+/// <param name="Predicted">Most probable class of every beat (argmax of the logits plus the decision bias).</param>
 /// <param name="Targets">The class every map explains (predicted or reference).</param>
 /// <param name="Saliency">B x (L + R) maps, beat-major: the L waveform values then the R rhythm values of each
 /// beat, normalised per beat by <see cref="SaliencyMaps.NormalizePerBeat"/> (in [0, 1], maximum 1).</param>
@@ -87,8 +87,8 @@ public sealed class BeatScorer
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
         var (w, r) = Tensors(waveforms, rhythm, count);
-        var logits = Model.forward(w, r);
-        return new BatchPrediction(count, Probabilities(logits), Classes(logits.argmax(1)));
+        var decision = Model.DecisionLogits(Model.forward(w, r));
+        return new BatchPrediction(count, Probabilities(decision), Classes(decision.argmax(1)));
     }
 
     /// <summary>Probabilities, predicted classes and normalised saliency maps of a batch.</summary>
@@ -127,8 +127,10 @@ public sealed class BeatScorer
         var targets = referenceIndices is null ? SaliencyTargets.Predicted : new SaliencyTargets(SaliencyTarget.Reference, tensor(referenceIndices));
         var result = Method.Attribute(Model, w, r, targets);
         var maps = SaliencyMaps.NormalizePerBeat(result.Attributions).to(float32);
+        // The method explained the raw target logit; what the beat is reported as includes the decision bias.
+        var decision = Model.DecisionLogits(result.Logits.detach());
         return new ScoredBatch(count, WaveformLength, RhythmLength,
-            Probabilities(result.Logits), Classes(result.Logits.argmax(1)), Classes(result.Targets), maps.data<float>().ToArray());
+            Probabilities(decision), Classes(decision.argmax(1)), Classes(result.Targets), maps.data<float>().ToArray());
     }
 
     private (Tensor Waveform, Tensor Rhythm) Tensors(float[] waveforms, float[] rhythm, int count) =>

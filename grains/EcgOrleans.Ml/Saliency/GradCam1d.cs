@@ -27,7 +27,7 @@ public sealed class GradCam1d : ISaliencyMethod
             var w = waveform.detach().requires_grad_();
             var r = rhythm.detach().requires_grad_(rhythm.shape[1] > 0);
             (logits, featureMaps) = model.ForwardWithFeatures(w, r);
-            target = targets.Resolve(logits.detach());
+            target = targets.Resolve(model, logits.detach());
             var selected = InputGradients.SelectedLogitSum(logits, target);
             (featureGradient, rhythmGradient) = InputGradients.Gradient(selected, featureMaps, r);
         }

@@ -6,7 +6,7 @@ namespace EcgOrleans.Ml.Saliency;
 /// <summary>Which class a saliency map explains.</summary>
 public enum SaliencyTarget
 {
-    /// <summary>The class the model predicts for the beat (argmax of its logits).</summary>
+    /// <summary>The class the model predicts for the beat: argmax of its logits plus its decision bias.</summary>
     Predicted,
 
     /// <summary>The beat's reference (annotated) class.</summary>
@@ -46,9 +46,11 @@ public sealed record SaliencyTargets(SaliencyTarget Kind, Tensor? Reference = nu
     public static SaliencyTargets Predicted { get; } = new(SaliencyTarget.Predicted);
 
     /// <summary>Target class indices [B] (int64) given the logits [B, 5] of the unmodified beats.</summary>
-    public Tensor Resolve(Tensor logits) => Kind switch
+    /// <param name="model">Decides the predicted class (<see cref="BeatClassifier.Decide"/>), so that a map explains
+    /// the class the model reports, calibrated decision bias included.</param>
+    public Tensor Resolve(BeatClassifier model, Tensor logits) => Kind switch
     {
-        SaliencyTarget.Predicted => logits.detach().argmax(1),
+        SaliencyTarget.Predicted => model.Decide(logits),
         SaliencyTarget.Reference when Reference is null => throw new InvalidOperationException("reference targets need the reference class of every beat"),
         SaliencyTarget.Reference when Reference.dim() != 1 || Reference.shape[0] != logits.shape[0] =>
             throw new ArgumentException($"{Reference.numel()} reference classes for {logits.shape[0]} beats", nameof(Reference)),

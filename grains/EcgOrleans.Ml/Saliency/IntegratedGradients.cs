@@ -71,7 +71,7 @@ public sealed class IntegratedGradients : ISaliencyMethod
     {
         Tensor logits;
         using (no_grad()) logits = model.forward(waveform, rhythm);
-        var target = targets.Resolve(logits);
+        var target = targets.Resolve(model, logits);
 
         var batch = waveform.shape[0];
         var length = waveform.shape[2];

@@ -51,7 +51,7 @@ public sealed class Occlusion : ISaliencyMethod
     {
         using var noGrad = no_grad();
         var logits = model.forward(waveform, rhythm);
-        var target = targets.Resolve(logits);
+        var target = targets.Resolve(model, logits);
         var clean = logits.gather(1, target.unsqueeze(1)).squeeze(1);
 
         var batch = waveform.shape[0];

@@ -16,7 +16,7 @@ public sealed class VanillaGradient : ISaliencyMethod
 
     public SaliencyResult Attribute(BeatClassifier model, Tensor waveform, Tensor rhythm, SaliencyTargets targets)
     {
-        var (logits, target, gw, gr) = InputGradients.Of(model, waveform, rhythm, targets.Resolve);
+        var (logits, target, gw, gr) = InputGradients.Of(model, waveform, rhythm, raw => targets.Resolve(model, raw));
         return new SaliencyResult(logits, target, SaliencyMaps.Concatenate(gw, gr));
     }
 }
@@ -30,7 +30,7 @@ public sealed class GradientTimesInput : ISaliencyMethod
 
     public SaliencyResult Attribute(BeatClassifier model, Tensor waveform, Tensor rhythm, SaliencyTargets targets)
     {
-        var (logits, target, gw, gr) = InputGradients.Of(model, waveform, rhythm, targets.Resolve);
+        var (logits, target, gw, gr) = InputGradients.Of(model, waveform, rhythm, raw => targets.Resolve(model, raw));
         return new SaliencyResult(logits, target, SaliencyMaps.Concatenate(gw * waveform, gr * rhythm));
     }
 }

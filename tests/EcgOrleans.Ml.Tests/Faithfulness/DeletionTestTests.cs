@@ -21,7 +21,7 @@ public sealed class DeletionTestTests(ITestOutputHelper output)
             using (no_grad()) logits = model.forward(waveform, rhythm);
             var generator = new Random(seed);
             var values = Enumerable.Range(0, (int)(waveform.shape[0] * (waveform.shape[2] + rhythm.shape[1]))).Select(_ => generator.NextSingle()).ToArray();
-            return new SaliencyResult(logits, targets.Resolve(logits), tensor(values, [waveform.shape[0], waveform.shape[2] + rhythm.shape[1]]));
+            return new SaliencyResult(logits, targets.Resolve(model, logits), tensor(values, [waveform.shape[0], waveform.shape[2] + rhythm.shape[1]]));
         }
     }
 
