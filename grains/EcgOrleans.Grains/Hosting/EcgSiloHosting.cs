@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Storage;
 using StackExchange.Redis;
 
 namespace EcgOrleans.Grains.Hosting;
@@ -63,6 +64,9 @@ public static class EcgSiloHosting
     {
         // LibTorch's thread count is process-wide and must be set before any tensor work.
         TorchThreads.Configure(options.TorchThreads);
+        // Grain state in Orleans' binary format rather than the default JSON: class maps and record state are
+        // float arrays written on every merge and chunk, and JSON text of them cost ~5% of the pipeline's CPU.
+        silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, BundledModels>());
         return silo;
     }

@@ -67,6 +67,22 @@ public sealed class BeatScorerTests
         for (var i = 0; i < whole.Saliency.Length; i++) Assert.Equal(whole.Saliency[i], split.Saliency[i], 1e-5f);
     }
 
+    [Theory]
+    [MemberData(nameof(MethodNames))]
+    public void Scoring_leaves_no_tensor_for_the_finalizer(string name)
+    {
+        var scorer = new BeatScorer(new TinyCnn(Length, Rhythm, seed: 38, gain: 5), SaliencyMethods.Create(name, SaliencyMethodTests.Quick), rowsPerPass: 4);
+        var (waveforms, rhythm) = Batch(10, seed: 39);
+        scorer.Score(waveforms, rhythm);
+        var statistics = TorchSharp.DisposeScopeManager.Statistics;
+        statistics.Reset();
+
+        scorer.Score(waveforms, rhythm);
+        scorer.Classify(waveforms, rhythm);
+
+        Assert.True(statistics.CreatedOutsideScopeCount == 0 && statistics.ThreadTotalLiveCount == 0, $"{name}: {statistics}");
+    }
+
     [Fact]
     public void A_pass_size_below_one_is_rejected() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new BeatScorer(new TinyCnn(Length, Rhythm, seed: 37), new VanillaGradient(), rowsPerPass: 0));
