@@ -54,16 +54,7 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
     {
         ResultTables.WidenWhenRedirected();
         var target = ParseClass(settings.Class)!.Value;
-        LoadedCheckpoint loaded;
-        try
-        {
-            loaded = Ml.Checkpoints.Checkpoint.Load(settings.Checkpoint!);
-        }
-        catch (CheckpointException e)
-        {
-            AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
-            return 1;
-        }
+        if (CheckpointFile.LoadOrReport(settings.Checkpoint!) is not { } loaded) return 1;
         using var model = loaded.Model;
         var metadata = loaded.Metadata;
         if (CannotCalibrate(metadata) is { } reason)
@@ -153,7 +144,7 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
     {
         public string Describe() => string.Create(CultureInfo.InvariantCulture,
             $"{Choice.Class} logit offset {Choice.Offset:+0.00;-0.00;0.00}: validation min(Se, +P) of {Choice.Class} {100 * Choice.StartingScore:F1} % → {100 * Choice.Score:F1} %; " +
-            $"decision bias [{string.Join(", ", Choice.Bias.Select(b => b.ToString("0.00", CultureInfo.InvariantCulture)))}]");
+            $"decision bias {CheckpointFile.FormatBias(Choice.Bias)}");
 
         /// <summary>The metadata of the calibrated model: its bias, the figures under it, and how it was chosen.</summary>
         public CheckpointMetadata Annotate(CheckpointMetadata metadata, SplitProtocol protocol, ProtocolSplit split, string command, float limit, float step) =>

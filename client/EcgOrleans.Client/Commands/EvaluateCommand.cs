@@ -48,16 +48,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         }
         if (MitBihData.Problem(settings.Data, Protocols.Records(protocol)) is { } problem) return MitBihData.Report(problem);
 
-        LoadedCheckpoint loaded;
-        try
-        {
-            loaded = Ml.Checkpoints.Checkpoint.Load(settings.Checkpoint!);
-        }
-        catch (CheckpointException e)
-        {
-            AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
-            return 1;
-        }
+        if (CheckpointFile.LoadOrReport(settings.Checkpoint!) is not { } loaded) return 1;
         using var model = loaded.Model;
         var metadata = loaded.Metadata;
         var representation = BeatRepresentation.Parse(metadata.Representation);
@@ -89,7 +80,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             $"{metadata.Architecture} ({metadata.Representation}, {metadata.RhythmFeatureCount} rhythm features, trained {metadata.Protocol}-patient, epoch {metadata.SelectedEpoch}/{metadata.EpochsRun}, seed {metadata.Seed})"));
         if (model.HasDecisionBias)
             AnsiConsole.MarkupLine(Markup.Escape(
-                $"decision: argmax(logits + [{string.Join(", ", model.DecisionBias.Select(b => b.ToString("0.00", CultureInfo.InvariantCulture)))}]) ({metadata.Training.GetValueOrDefault("calibrationRule", "decision bias")})"));
+                $"decision: argmax(logits + {CheckpointFile.FormatBias(model.DecisionBias)}) ({metadata.Training.GetValueOrDefault("calibrationRule", "decision bias")})"));
         AnsiConsole.Write(ResultTables.PerClass(result, $"{Protocols.Name(protocol)}-patient test"));
         AnsiConsole.Write(ResultTables.Confusion(result));
         return 0;
