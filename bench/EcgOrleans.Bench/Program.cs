@@ -1,6 +1,7 @@
 using System.Globalization;
 using EcgOrleans.Bench;
 using EcgOrleans.Ml.Models;
+using EcgOrleans.Ml.Runtime;
 using EcgOrleans.Ml.Saliency;
 using EcgOrleans.Signal.Beats;
 using static TorchSharp.torch;
@@ -10,6 +11,7 @@ using static TorchSharp.torch;
 // See bench/README.md.
 var options = BenchOptions.Parse(args);
 Console.WriteLine($"load average before: {File.ReadAllText("/proc/loadavg").Trim()}; cores: {Environment.ProcessorCount}; "
+    + $"TorchSharp native heap {(NativeHeap.Configure() ? "tuned" : $"glibc defaults ({NativeHeap.Variable})")}; "
     + $"batch {options.Batch} scored in passes of {options.RowsPerPass}; {options.Repetitions} repetitions of ~{options.Seconds} s per side, alternating; medians reported");
 Console.WriteLine(ThreadCheck());
 
@@ -30,10 +32,10 @@ if (options.Explore)
     foreach (var (length, (model, waveforms, rhythm)) in models)
     foreach (var threads in options.Threads)
         Variants.Run(Copy(model), waveforms, rhythm, options.Batch, threads, settings);
-    if (options.PyTorch) PyTorchAnchor.Explore(options.Python, exports, options.Threads, options.Repetitions, options.Seconds, options.Warmup);
+    if (options.PyTorch) PyTorchAnchor.Explore(options.Python, exports, options.AnchorSettings, options.Threads, options.Repetitions, options.Seconds, options.Warmup);
 }
 
-using var anchor = options.PyTorch ? PyTorchAnchor.Start(options.Python, exports, options.RowsPerPass) : null;
+using var anchor = options.PyTorch ? PyTorchAnchor.Start(options.Python, exports, options.RowsPerPass, options.AnchorSettings) : null;
 var rows = new List<Row>();
 foreach (var (length, (model, waveforms, rhythm)) in models)
 {
@@ -151,8 +153,10 @@ static string Export(string directory, BeatClassifier model, float[] waveforms, 
 internal sealed record Row(string Mode, int Length, int Threads, int Workers, double[] TorchSharp, double[] PyTorch);
 
 internal sealed record BenchOptions(int Batch, int RowsPerPass, int[] Lengths, int[] Threads, int Workers, int Repetitions, double Seconds, int Warmup,
-    string OutputDirectory, bool PyTorch, string Python, bool Explore)
+    string OutputDirectory, bool PyTorch, string Python, bool Explore, string PyTorchLayout, string PyTorchHeap)
 {
+    public string[] AnchorSettings => ["--layout", PyTorchLayout, "--heap", PyTorchHeap];
+
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -178,6 +182,8 @@ internal sealed record BenchOptions(int Batch, int RowsPerPass, int[] Lengths, i
             OutputDirectory: Get("--out", Path.Combine(Path.GetTempPath(), "ecg-bench")),
             PyTorch: !flags.Contains("--no-pytorch"),
             Python: Get("--python", "/usr/bin/python3"),
-            Explore: flags.Contains("--explore"));
+            Explore: flags.Contains("--explore"),
+            PyTorchLayout: Get("--pytorch-layout", "channels-last"),
+            PyTorchHeap: Get("--pytorch-heap", "tuned"));
     }
 }

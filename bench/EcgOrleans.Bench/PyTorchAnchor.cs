@@ -16,10 +16,12 @@ internal sealed class PyTorchAnchor : IDisposable
 
     public static string ScriptPath => Path.Combine(RepositoryRoot(), "bench", "pytorch", "anchor.py");
 
-    public static PyTorchAnchor Start(string python, IEnumerable<string> exports, int rowsPerPass)
+    /// <param name="settings">anchor.py's --layout and --heap, so that PyTorch can run with and without what EcgOrleans.Ml does.</param>
+    public static PyTorchAnchor Start(string python, IEnumerable<string> exports, int rowsPerPass, IEnumerable<string> settings)
     {
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         start.ArgumentList.Add(ScriptPath);
+        foreach (var setting in settings) start.ArgumentList.Add(setting);
         start.ArgumentList.Add("--serve");
         start.ArgumentList.Add("--rows-per-pass");
         start.ArgumentList.Add(rowsPerPass.ToString(CultureInfo.InvariantCulture));
@@ -47,11 +49,11 @@ internal sealed class PyTorchAnchor : IDisposable
             ["workers"] = workers, ["calls"] = calls })["seconds"]!.GetValue<double>();
 
     /// <summary>Runs anchor.py's --explore variants (separately: they are not interleaved).</summary>
-    public static void Explore(string python, IEnumerable<string> exports, IEnumerable<int> threads, int repetitions, double seconds, int warmup)
+    public static void Explore(string python, IEnumerable<string> exports, IEnumerable<string> settings, IEnumerable<int> threads, int repetitions, double seconds, int warmup)
     {
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { ScriptPath, "--explore-only", "--threads", string.Join(',', threads), "--repetitions", repetitions.ToString(CultureInfo.InvariantCulture),
-                     "--seconds", seconds.ToString(CultureInfo.InvariantCulture), "--warmup", warmup.ToString(CultureInfo.InvariantCulture) }.Concat(exports))
+        foreach (var a in new[] { ScriptPath, "--explore-only" }.Concat(settings).Concat(new[] { "--threads", string.Join(',', threads), "--repetitions", repetitions.ToString(CultureInfo.InvariantCulture),
+                     "--seconds", seconds.ToString(CultureInfo.InvariantCulture), "--warmup", warmup.ToString(CultureInfo.InvariantCulture) }).Concat(exports))
             start.ArgumentList.Add(a);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {python}");
         while (process.StandardOutput.ReadLine() is { } line) Console.WriteLine($"PyTorch {line}");

@@ -1,3 +1,4 @@
+using EcgOrleans.Ml.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,6 +13,10 @@ public abstract class BeatClassifier : nn.Module<Tensor, Tensor, Tensor>
     public const int ClassCount = 5;
 
     private float[] decisionBias = new float[ClassCount];
+
+    // Every process that builds a model (silo, CLI, benches, tests) gets the allocator settings before its first
+    // tensor of model work; forgetting them at one entry point would cost that process about a third of its speed.
+    static BeatClassifier() => NativeHeap.Configure();
 
     protected BeatClassifier(string name, int waveformLength, int rhythmFeatures) : base(name)
     {

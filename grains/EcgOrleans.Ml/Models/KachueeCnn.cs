@@ -17,10 +17,11 @@ public sealed class KachueeCnn : BeatClassifier
     private const int Kernel = 5;
     private const int BlockCount = 5;
     private const int Hidden = 32;
+    private const int PoolKernel = 5;
+    private const int PoolStride = 2;
 
     private readonly Conv1d stem;
     private readonly ModuleList<KachueeBlock> blocks;
-    private readonly MaxPool1d pool;
     private readonly Linear fc1;
     private readonly Linear fc2;
     private readonly Linear output;
@@ -33,7 +34,6 @@ public sealed class KachueeCnn : BeatClassifier
             throw new ArgumentOutOfRangeException(nameof(waveformLength), waveformLength, $"too short for {BlockCount} pooling stages");
         stem = nn.Conv1d(1, Filters, Kernel, padding: Kernel / 2);
         blocks = new ModuleList<KachueeBlock>([.. Enumerable.Range(0, BlockCount).Select(i => new KachueeBlock($"block{i}"))]);
-        pool = nn.MaxPool1d(5, stride: 2);
         fc1 = nn.Linear(Filters * FeatureLength + rhythmFeatures, Hidden);
         fc2 = nn.Linear(Hidden, Hidden);
         output = nn.Linear(Hidden, ClassCount);
@@ -46,15 +46,16 @@ public sealed class KachueeCnn : BeatClassifier
     public override (Tensor Logits, Tensor Features) ForwardWithFeatures(Tensor waveform, Tensor rhythm)
     {
         ModelInput.Validate(this, waveform, rhythm);
-        var x = stem.forward(waveform);
+        // The trunk runs channels-last (see ChannelsLast1d); the stem's single input channel gains nothing from it.
+        var x = ChannelsLast1d.From(stem.forward(waveform));
         Tensor features = x;
         for (var i = 0; i < BlockCount; i++)
         {
             // Grad-CAM wants the last convolution's activations at their finest resolution: before the last pool.
             features = blocks[i].forward(x);
-            x = pool.forward(features);
+            x = ChannelsLast1d.MaxPool(features, PoolKernel, PoolStride);
         }
-        var flat = x.flatten(1);
+        var flat = x.flatten(1); // copies back to channel-major order, the order fc1's weights were trained on
         if (RhythmFeatures > 0) flat = cat([flat, rhythm], 1);
         var hidden = nn.functional.relu(fc2.forward(nn.functional.relu(fc1.forward(flat))));
         return (output.forward(hidden), features);
@@ -63,7 +64,7 @@ public sealed class KachueeCnn : BeatClassifier
     /// <summary>Length after <paramref name="stages"/> max-pools of kernel 5, stride 2, no padding.</summary>
     internal static int PooledLength(int length, int stages)
     {
-        for (var i = 0; i < stages; i++) length = length < 5 ? 0 : (length - 5) / 2 + 1;
+        for (var i = 0; i < stages; i++) length = length < PoolKernel ? 0 : (length - PoolKernel) / PoolStride + 1;
         return length;
     }
 
@@ -82,8 +83,8 @@ public sealed class KachueeCnn : BeatClassifier
 
         public override Tensor forward(Tensor input)
         {
-            var h = nn.functional.relu(conv1.forward(input));
-            return nn.functional.relu(conv2.forward(h) + input);
+            var h = nn.functional.relu(ChannelsLast1d.Conv(conv1, input, Kernel / 2));
+            return nn.functional.relu(ChannelsLast1d.Conv(conv2, h, Kernel / 2) + input);
         }
     }
 }

@@ -57,9 +57,10 @@ public sealed class ResNet1d : BeatClassifier
     public override (Tensor Logits, Tensor Features) ForwardWithFeatures(Tensor waveform, Tensor rhythm)
     {
         ModelInput.Validate(this, waveform, rhythm);
-        var x = nn.functional.relu(stemNorm.forward(stem.forward(waveform)));
+        // The blocks run channels-last (see ChannelsLast1d); the stem's single input channel gains nothing from it.
+        var x = nn.functional.relu(ChannelsLast1d.BatchNorm(stemNorm, ChannelsLast1d.From(stem.forward(waveform))));
         foreach (var block in blocks) x = block.forward(x);
-        var features = nn.functional.relu(finalNorm.forward(x));
+        var features = nn.functional.relu(ChannelsLast1d.BatchNorm(finalNorm, x));
         var pooled = features.mean([2L]);
         if (RhythmFeatures > 0) pooled = cat([pooled, rhythm], 1);
         var logits = output.forward(nn.functional.relu(fc.forward(pooled)));
@@ -74,31 +75,31 @@ public sealed class ResNet1d : BeatClassifier
         private readonly BatchNorm1d norm2;
         private readonly Dropout drop2;
         private readonly Conv1d conv2;
-        private readonly MaxPool1d? shortcutPool;
+        private readonly long stride;
         private readonly long extraChannels;
 
         public PreActivationBlock(string name, int inChannels, int outChannels, bool subsample) : base(name)
         {
-            var stride = subsample ? 2 : 1;
+            stride = subsample ? 2 : 1;
             norm1 = nn.BatchNorm1d(inChannels);
             drop1 = nn.Dropout(DropoutRate);
             conv1 = nn.Conv1d(inChannels, outChannels, Kernel, stride: stride, padding: Kernel / 2, bias: false);
             norm2 = nn.BatchNorm1d(outChannels);
             drop2 = nn.Dropout(DropoutRate);
             conv2 = nn.Conv1d(outChannels, outChannels, Kernel, padding: Kernel / 2, bias: false);
-            // ceil_mode keeps the shortcut as long as the strided convolution on odd lengths (187 samples).
-            shortcutPool = subsample ? nn.MaxPool1d(2, stride: 2, ceil_mode: true) : null;
             extraChannels = outChannels - inChannels;
             RegisterComponents();
         }
 
         public override Tensor forward(Tensor input)
         {
-            var h = conv1.forward(drop1.forward(nn.functional.relu(norm1.forward(input))));
-            h = conv2.forward(drop2.forward(nn.functional.relu(norm2.forward(h))));
-            var shortcut = shortcutPool is null ? input : shortcutPool.forward(input);
-            // Like Hannun et al., widen the shortcut with zero channels rather than a learned projection.
-            if (extraChannels > 0) shortcut = nn.functional.pad(shortcut, [0, 0, 0, extraChannels]);
+            var h = ChannelsLast1d.Conv(conv1, drop1.forward(nn.functional.relu(ChannelsLast1d.BatchNorm(norm1, input))), Kernel / 2, stride);
+            h = ChannelsLast1d.Conv(conv2, drop2.forward(nn.functional.relu(ChannelsLast1d.BatchNorm(norm2, h))), Kernel / 2);
+            // ceil_mode keeps the shortcut as long as the strided convolution on odd lengths (187 samples).
+            var shortcut = stride == 1 ? input : ChannelsLast1d.MaxPool(input, 2, 2, ceilMode: true);
+            // Like Hannun et al., widen the shortcut with zero channels rather than a learned projection
+            // (padding returns channel-major memory: back to channels-last, or the sum below would be too).
+            if (extraChannels > 0) shortcut = ChannelsLast1d.From(nn.functional.pad(shortcut, [0, 0, 0, extraChannels]));
             return h + shortcut;
         }
     }

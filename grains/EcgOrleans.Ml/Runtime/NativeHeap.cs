@@ -1,0 +1,51 @@
+using System.Runtime.InteropServices;
+
+namespace EcgOrleans.Ml.Runtime;
+
+/// <summary>
+/// How glibc's malloc treats LibTorch's tensor buffers. A saliency pass allocates and frees some hundred buffers of
+/// 0.1–4 MB. With glibc's defaults each one is mapped fresh from the kernel and unmapped when freed, and on this
+/// machine's VM the page faults of touching them again cost about a third of a saliency pass (figures in
+/// bench/README.md, "Native heap").
+/// So buffers below 32 MiB (glibc's ceiling for this setting) come from the heap, and a heap keeps up to
+/// <see cref="TrimThresholdBytes"/> of free memory at its top instead of returning it at once. The memory kept is
+/// what the largest pass needed, so a process's peak is unchanged; it just stops shrinking between passes.
+/// </summary>
+public static class NativeHeap
+{
+    /// <summary>Set to <c>default</c> to leave glibc's settings alone (to measure what this saves).</summary>
+    public const string Variable = "ECG_NATIVE_HEAP";
+
+    public const int MmapThresholdBytes = 32 << 20;
+    public const int TrimThresholdBytes = 512 << 20;
+
+    private const int MallocTrimThreshold = -1; // M_TRIM_THRESHOLD in <malloc.h>
+    private const int MallocMmapThreshold = -3; // M_MMAP_THRESHOLD
+
+    private static readonly Lazy<bool> Applied = new(Apply);
+
+    /// <summary>
+    /// Applies the settings once per process and says whether they are in force: false when
+    /// <see cref="Variable"/> is <c>default</c> or the C library is not glibc. Safe to call from any thread, any
+    /// number of times; only allocations made afterwards are affected.
+    /// </summary>
+    public static bool Configure() => Applied.Value;
+
+    private static bool Apply()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        if (string.Equals(Environment.GetEnvironmentVariable(Variable), "default", StringComparison.OrdinalIgnoreCase)) return false;
+        try
+        {
+            // mallopt returns 1 on success; musl and other C libraries lack it or ignore it.
+            return mallopt(MallocMmapThreshold, MmapThresholdBytes) == 1 && mallopt(MallocTrimThreshold, TrimThresholdBytes) == 1;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [DllImport("libc.so.6", ExactSpelling = true)]
+    private static extern int mallopt(int parameter, int value);
+}
