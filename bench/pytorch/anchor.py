@@ -299,12 +299,19 @@ def main():
         # TorchSharp's own targets: on an untrained model two logits can lie within rounding of each other, and
         # a target flipped by a 1e-7 difference would compare the gradients of different classes.
         targets = tensors["reference.logits"].argmax(1)
-        gradient_diff = ((vanilla_gradient(model, w, r, targets) - reference).abs().max() / reference.abs().max()).item()
+        relative = (vanilla_gradient(model, w, r, targets) - reference).abs() / reference.abs().max()
+        gradient_diff = relative.max().item()
         flipped = int((model(w, r).detach().argmax(1) != targets).sum())
-        ok = logits_diff <= args.tolerance and gradient_diff <= args.tolerance
+        # A vanilla gradient is piecewise constant: where a ReLU input or two max-pool candidates lie within
+        # rounding of each other, libraries whose convolutions round differently (oneDNN 2.6 in PyTorch 1.13, 3.x
+        # in LibTorch 2.10) route part of one beat's gradient differently. A wrong model or wrong weights would
+        # differ on every beat; allow rounding-level ties on at most 1 % of the beats.
+        differing = int((relative.amax(1) > args.tolerance).sum())
+        ok = logits_diff <= args.tolerance and differing <= 0.01 * len(targets)
         failed |= not ok
         print(json.dumps({"length": length, "check": "same model", "max_abs_logit_diff": logits_diff,
-                          "max_gradient_diff_relative": gradient_diff, "argmax_flips": flipped, "ok": ok}), flush=True)
+                          "max_gradient_diff_relative": gradient_diff, "beats_with_gradient_diff": differing, "beats": len(targets),
+                          "argmax_flips": flipped, "ok": ok}), flush=True)
     if failed:
         return 1
     if args.serve:

@@ -19,8 +19,15 @@ public static class NativeHeap
     public const int MmapThresholdBytes = 32 << 20;
     public const int TrimThresholdBytes = 512 << 20;
 
+    /// <summary>
+    /// Heaps (glibc arenas) shared by all threads. glibc's default, 8 per core, lets every thread-pool thread that
+    /// runs a model grain grow its own heap to a pass's size and keep it; two serve two busy model workers.
+    /// </summary>
+    public const int ArenaCount = 2;
+
     private const int MallocTrimThreshold = -1; // M_TRIM_THRESHOLD in <malloc.h>
     private const int MallocMmapThreshold = -3; // M_MMAP_THRESHOLD
+    private const int MallocArenaMax = -8; // M_ARENA_MAX
 
     private static readonly Lazy<bool> Applied = new(Apply);
 
@@ -38,7 +45,8 @@ public static class NativeHeap
         try
         {
             // mallopt returns 1 on success; musl and other C libraries lack it or ignore it.
-            return mallopt(MallocMmapThreshold, MmapThresholdBytes) == 1 && mallopt(MallocTrimThreshold, TrimThresholdBytes) == 1;
+            return mallopt(MallocMmapThreshold, MmapThresholdBytes) == 1 && mallopt(MallocTrimThreshold, TrimThresholdBytes) == 1
+                && mallopt(MallocArenaMax, ArenaCount) == 1;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

@@ -84,6 +84,37 @@ public sealed class ClassMapAccumulatorTests
         Assert.Equal([20.0, 0.0], accumulator.BeatStandardDeviation());
     }
 
+    [Theory]
+    [InlineData(3, 0)]
+    [InlineData(8, 0)]
+    [InlineData(256, 4)]
+    [InlineData(187, 0)]
+    public void Adding_beats_follows_the_scalar_Welford_recurrence_exactly_at_any_length(int length, int rhythm)
+    {
+        // The accumulator updates in SIMD blocks plus a scalar tail; every element must get the same IEEE
+        // operations as the textbook recurrence, wherever it falls.
+        var random = new Random(length);
+        var map = new ClassMapAccumulator(length, rhythm);
+        var dimension = length + rhythm;
+        var mean = new double[dimension];
+        var m2 = new double[dimension];
+        for (var n = 1; n <= 20; n++)
+        {
+            var saliency = Enumerable.Range(0, dimension).Select(_ => (float)random.NextDouble()).ToArray();
+            var beat = Enumerable.Range(0, dimension).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+            map.Add(saliency, beat);
+            for (var i = 0; i < dimension; i++)
+            {
+                var delta = beat[i] - mean[i];
+                mean[i] += delta / n;
+                m2[i] += delta * (beat[i] - mean[i]);
+            }
+        }
+
+        Assert.Equal(mean, map.BeatMean);
+        Assert.Equal(m2, map.BeatM2);
+    }
+
     [Fact]
     public void A_beat_added_as_waveform_and_rhythm_equals_one_added_as_one_vector()
     {
