@@ -9,7 +9,7 @@ namespace EcgOrleans.Ml.Models;
 /// parameters and checkpoints stay those of its 1-D layers. Why: LibTorch 2.10 on CPU hands channels-last 2-D
 /// convolutions to oneDNN kernels that vectorise over channels, and its max-pool with indices (what a backward
 /// pass needs) has a channels-last kernel several times faster than its 1-D one; a Kachuee saliency pass takes
-/// about 40 % less time this way (bench/README.md, "Channels-last layers").
+/// about 40 % less time this way (bench/README.md, "The two changes, and how they were found").
 /// </summary>
 internal static class ChannelsLast1d
 {
