@@ -1,4 +1,5 @@
 using System.Net;
+using EcgOrleans.Ml.Runtime;
 using EcgOrleans.Ml.Saliency;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,8 +63,9 @@ public static class EcgSiloHosting
     /// <summary>What every EcgOrleans silo needs whatever its providers (a test cluster brings its own clustering and storage).</summary>
     public static ISiloBuilder AddEcgGrains(this ISiloBuilder silo, EcgOptions options)
     {
-        // LibTorch's thread count is process-wide and must be set before any tensor work.
+        // LibTorch's thread count and glibc's heap settings are process-wide and must be set before any tensor work.
         TorchThreads.Configure(options.TorchThreads);
+        NativeHeap.Configure();
         // Grain state in Orleans' binary format rather than the default JSON: class maps and record state are
         // float arrays written on every merge and chunk, and JSON text of them cost ~5% of the pipeline's CPU.
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();

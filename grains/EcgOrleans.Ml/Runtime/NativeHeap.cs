@@ -21,7 +21,9 @@ public static class NativeHeap
 
     /// <summary>
     /// Heaps (glibc arenas) shared by all threads. glibc's default, 8 per core, lets every thread-pool thread that
-    /// runs a model grain grow its own heap to a pass's size and keep it; two serve two busy model workers.
+    /// runs a model grain grow its own heap to a pass's size and keep it; two serve two busy model workers. The silo
+    /// launchers (deploy/, launchSettings.json, ecg scale) also set MALLOC_ARENA_MAX=2: an environment variable
+    /// bounds the arenas threads create before this runs as well.
     /// </summary>
     public const int ArenaCount = 2;
 
