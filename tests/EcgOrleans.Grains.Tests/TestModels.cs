@@ -8,9 +8,25 @@ namespace EcgOrleans.Grains.Tests;
 /// <summary>Checkpoints made on the spot: an untrained but deterministic model is enough to check the plumbing.</summary>
 internal static class TestModels
 {
+    // Test collections run in parallel, and torch's generator is process-wide: two fixtures seeding and drawing
+    // weights at once interleave their draws, so "the same" model differs between a silo and its one-pass check.
+    // One lock makes every checkpoint a function of its arguments; the cache saves building it again.
+    private static readonly Lock Gate = new();
+    private static readonly Dictionary<(string, string, int, int), byte[]> Made = [];
+
     public static byte[] Checkpoint(string architecture = "kachuee", BeatRepresentation? representation = null, int rhythm = 4, int seed = 3)
     {
         var rep = representation ?? BeatRepresentation.Window;
+        lock (Gate)
+        {
+            if (!Made.TryGetValue((architecture, rep.Name, rhythm, seed), out var bytes))
+                Made[(architecture, rep.Name, rhythm, seed)] = bytes = Build(architecture, rep, rhythm, seed);
+            return bytes.ToArray(); // a copy: some tests corrupt the bytes they get
+        }
+    }
+
+    private static byte[] Build(string architecture, BeatRepresentation rep, int rhythm, int seed)
+    {
         manual_seed(seed);
         using var model = ModelFactory.Create(architecture, rep.Length, rhythm);
         var path = Path.Combine(Path.GetTempPath(), $"test-{Guid.NewGuid():N}.ckpt");
