@@ -7,20 +7,25 @@ namespace EcgOrleans.Signal.Filters;
 /// Running median over a centred window of <c>2h+1</c> samples, one sample in, one out, with a lag
 /// of h samples. The ends of the stream are padded by repeating the first and the last sample, so
 /// the output has exactly as many samples as the input and does not depend on how the input was
-/// chunked. A sorted copy of the window makes each step two rank counts and a short memmove.
+/// chunked.
 /// </summary>
 /// <remarks>
-/// The rank of a value in the sorted window is counted with SIMD compares over the whole window rather than
-/// found by binary search: on ECG the search's branches are unpredictable, and counting 73 or 217 floats
-/// without a branch is cheaper than the ~7 mispredictions a search costs. The sorted array is padded to a
-/// whole number of vectors with +∞, which no finite sample is greater than, so the padding never counts.
+/// Two exact ways to keep the window in order, with the same output. Recorded samples take few distinct values,
+/// so the window starts as counts per value (<see cref="LevelWindow"/>): a step is two counts and a short walk.
+/// A stream that keeps producing new values (a synthetic float signal) makes that table overflow, and the window
+/// switches for good to a sorted copy, where a step is two rank counts and a short memmove.
+/// The sorted copy counts ranks with SIMD compares over the whole window rather than a binary search: on ECG the
+/// search's branches are unpredictable, and counting 73 or 217 floats without a branch is cheaper than the ~7
+/// mispredictions a search costs. It is padded to a whole number of vectors with +∞, which no finite sample is
+/// greater than, so the padding never counts.
 /// </remarks>
 public sealed class SlidingMedian
 {
     private readonly int _half;
     private readonly int _window;
-    private readonly float[] _sorted;
     private readonly float[] _ring; // window in arrival order
+    private LevelWindow? _levels;   // the window as counts per value, until the stream has too many values
+    private float[]? _sorted;       // the window sorted, once it has
     private int _ringHead;
     private int _count;
     private bool _started;
@@ -31,15 +36,16 @@ public sealed class SlidingMedian
         ArgumentOutOfRangeException.ThrowIfNegative(halfWidth);
         _half = halfWidth;
         _window = 2 * halfWidth + 1;
-        var lanes = Vector<float>.Count;
-        _sorted = new float[(_window + lanes - 1) / lanes * lanes];
-        _sorted.AsSpan().Fill(float.PositiveInfinity);
         _ring = new float[_window];
+        _levels = new LevelWindow(_window, rank: halfWidth);
     }
 
     public int HalfWidth => _half;
 
     public int Lag => _half;
+
+    /// <summary>True while the window is kept as counts per value (the fast way for recorded samples).</summary>
+    internal bool CountsLevels => _levels is not null;
 
     /// <summary>Pushes samples (no NaN); appends every median that became available to <paramref name="output"/>.</summary>
     public void Push(ReadOnlySpan<float> samples, List<float> output)
@@ -53,7 +59,7 @@ public sealed class SlidingMedian
             }
             Enter(x);
             _last = x;
-            if (_count == _window) output.Add(_sorted[_half]);
+            if (_count == _window) output.Add(Median());
         }
     }
 
@@ -64,11 +70,39 @@ public sealed class SlidingMedian
         for (var i = 0; i < _half; i++)
         {
             Enter(_last);
-            if (_count == _window) output.Add(_sorted[_half]); // a stream shorter than h fills the window late
+            if (_count == _window) output.Add(Median()); // a stream shorter than h fills the window late
         }
     }
 
+    private float Median() => _levels?.ValueAtRank() ?? _sorted![_half];
+
     private void Enter(float x)
+    {
+        if (_levels is not null && !_levels.TryEnter(x, _ringHead, replacing: _count == _window)) SwitchToSorting();
+        if (_levels is null) EnterSorted(x);
+        _ring[_ringHead] = x;
+        if (++_ringHead == _window) _ringHead = 0;
+        if (_count < _window) _count++;
+    }
+
+    private void SwitchToSorting()
+    {
+        _levels = null;
+        _sorted = SortedWindow();
+    }
+
+    /// <summary>The window's values in order, padded with +∞ to whole vectors (the ring fills from slot 0).</summary>
+    private float[] SortedWindow()
+    {
+        var lanes = Vector<float>.Count;
+        var sorted = new float[(_window + lanes - 1) / lanes * lanes];
+        sorted.AsSpan().Fill(float.PositiveInfinity);
+        _ring.AsSpan(0, _count).CopyTo(sorted);
+        sorted.AsSpan(0, _count).Sort();
+        return sorted;
+    }
+
+    private void EnterSorted(float x)
     {
         var sorted = _sorted.AsSpan(0, _window);
         if (_count < _window)
@@ -76,7 +110,6 @@ public sealed class SlidingMedian
             var at = RankOf(x);
             sorted[at.._count].CopyTo(sorted[(at + 1)..]);
             sorted[at] = x;
-            _count++;
         }
         else
         {
@@ -93,8 +126,6 @@ public sealed class SlidingMedian
                 sorted[insert] = x;
             }
         }
-        _ring[_ringHead] = x;
-        if (++_ringHead == _window) _ringHead = 0;
     }
 
     /// <summary>How many window values are less than <paramref name="x"/>: its lower bound in the sorted window.</summary>
@@ -103,7 +134,7 @@ public sealed class SlidingMedian
     /// <summary>The ranks (lower bounds) of two values in one pass over the sorted window.</summary>
     private (int First, int Second) RanksOf(float first, float second)
     {
-        var vectors = MemoryMarshal.Cast<float, Vector<float>>(_sorted);
+        var vectors = MemoryMarshal.Cast<float, Vector<float>>(_sorted!);
         var a = new Vector<float>(first);
         var b = new Vector<float>(second);
         var countA = Vector<int>.Zero;
@@ -116,6 +147,7 @@ public sealed class SlidingMedian
         return (Vector.Sum(countA), Vector.Sum(countB));
     }
 
+    /// <summary>The same snapshot whichever way the window is kept: the sorted window and the ring.</summary>
     internal void Save(BinaryWriter writer)
     {
         writer.Write(_half);
@@ -123,7 +155,7 @@ public sealed class SlidingMedian
         writer.Write(_count);
         writer.Write(_started);
         writer.Write(_last);
-        foreach (var v in _sorted.AsSpan(0, _window)) writer.Write(v);
+        foreach (var v in (_sorted ?? SortedWindow()).AsSpan(0, _window)) writer.Write(v);
         foreach (var v in _ring) writer.Write(v);
     }
 
@@ -134,9 +166,11 @@ public sealed class SlidingMedian
         median._count = StateFormat.Count(reader.ReadInt32(), median._window);
         median._started = reader.ReadBoolean();
         median._last = reader.ReadSingle();
-        for (var i = 0; i < median._window; i++) median._sorted[i] = reader.ReadSingle();
-        median._sorted.AsSpan(median._count).Fill(float.PositiveInfinity); // slots not yet filled must never count
+        for (var i = 0; i < median._window; i++) reader.ReadSingle(); // the sorted window: rebuilt from the ring
         for (var i = 0; i < median._ring.Length; i++) median._ring[i] = reader.ReadSingle();
+        for (var slot = 0; slot < median._count && median._levels is not null; slot++)
+            if (!median._levels.TryEnter(median._ring[slot], slot, replacing: false)) median._levels = null;
+        if (median._levels is null) median._sorted = median.SortedWindow();
         return median;
     }
 }

@@ -47,6 +47,72 @@ public sealed class SlidingMedianTests
         return streamed.SequenceEqual(NaiveMedian(x, h)).Label($"h={h}, n={x.Length}");
     }
 
+    /// <summary>Chunks of random sizes, with the filter saved and restored from its snapshot now and then.</summary>
+    private static float[] StreamedWithRestarts(float[] x, int h, int seed)
+    {
+        var random = new Random(seed);
+        var median = new SlidingMedian(h);
+        var output = new List<float>();
+        for (var at = 0; at < x.Length;)
+        {
+            var n = Math.Min(x.Length - at, random.Next(1, 3000));
+            median.Push(x.AsSpan(at, n), output);
+            at += n;
+            if (random.Next(3) == 0) median = Restored(median);
+        }
+        median.Complete(output);
+        return [.. output];
+    }
+
+    private static SlidingMedian Restored(SlidingMedian median)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) median.Save(writer);
+        buffer.Position = 0;
+        using var reader = new BinaryReader(buffer);
+        return SlidingMedian.Load(reader);
+    }
+
+    [Theory]
+    [InlineData(36)]
+    [InlineData(108)]
+    public void Counts_levels_through_a_recording_whose_range_drifts_far_beyond_its_level_table(int h)
+    {
+        // An ADC-like signal: integer steps / 200, drifting up one step every 5 samples with noise of ±3 steps,
+        // so the stream shows 3x more distinct values than the level table holds, but each window only a few.
+        var random = new Random(h);
+        var x = Enumerable.Range(0, 60_000).Select(n => (n / 5 + random.Next(-3, 4)) / 200f).ToArray();
+        var median = new SlidingMedian(h);
+        median.Push(x, []);
+
+        Assert.True(median.CountsLevels, "a slowly drifting recording fell back to sorting");
+        Assert.Equal(NaiveMedian(x, h), StreamedWithRestarts(x, h, seed: h));
+    }
+
+    [Theory]
+    [InlineData(36)]
+    [InlineData(108)]
+    public void Switches_to_sorting_for_a_stream_of_ever_new_values_and_stays_exact(int h)
+    {
+        var random = new Random(h);
+        var x = Enumerable.Range(0, 20_000).Select(_ => (float)random.NextDouble()).ToArray();
+        var median = new SlidingMedian(h);
+        median.Push(x, []);
+
+        Assert.False(median.CountsLevels, "a stream of distinct floats is still kept as counts");
+        Assert.Equal(NaiveMedian(x, h), StreamedWithRestarts(x, h, seed: h));
+    }
+
+    [Property(MaxTest = 200)]
+    public Property Ties_and_signed_zeros_give_the_definition(NonEmptyArray<sbyte> values, PositiveInt half)
+    {
+        // Few distinct values, many ties, and -0 beside +0 (equal as floats, different as bits).
+        var x = values.Get.Select(v => v == 0 ? -0f : v % 4 / 2f).ToArray();
+        var h = half.Get % 12;
+        return Streamed(x, h, [x.Length]).Select(v => v == 0 ? 0 : v).SequenceEqual(NaiveMedian(x, h).Select(v => v == 0 ? 0 : v))
+            .Label($"h={h}, n={x.Length}");
+    }
+
     [Fact]
     public void Has_a_lag_of_its_half_width()
     {
