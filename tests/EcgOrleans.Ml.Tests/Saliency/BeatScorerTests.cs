@@ -54,10 +54,10 @@ public sealed class BeatScorerTests
         var (waveforms, rhythm) = Batch(23, seed: 36);
         var references = Enumerable.Range(0, 23).Select(i => (AamiClass?)(AamiClass)(i % 5)).ToArray();
         var onePass = new BeatScorer(model, SaliencyMethods.Create(name, SaliencyMethodTests.Quick), target, rowsPerPass: 64);
-        var passesOfFive = new BeatScorer(model, SaliencyMethods.Create(name, SaliencyMethodTests.Quick), target, rowsPerPass: 5);
+        var passesOfAboutFive = new BeatScorer(model, SaliencyMethods.Create(name, SaliencyMethodTests.Quick), target, rowsPerPass: 5);
 
         var whole = onePass.Score(waveforms, rhythm, references);
-        var split = passesOfFive.Score(waveforms, rhythm, references);
+        var split = passesOfAboutFive.Score(waveforms, rhythm, references);
 
         Assert.Equal(whole.Predicted, split.Predicted);
         Assert.Equal(whole.Targets, split.Targets);
@@ -82,6 +82,17 @@ public sealed class BeatScorerTests
 
         Assert.True(statistics.CreatedOutsideScopeCount == 0 && statistics.ThreadTotalLiveCount == 0, $"{name}: {statistics}");
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(64, 1)]
+    [InlineData(95, 1)]
+    [InlineData(96, 2)]
+    [InlineData(256, 4)]
+    [InlineData(259, 4)] // not 4 passes of 64 and a fifth of 3: a pass's fixed cost would buy 3 beats
+    [InlineData(288, 5)]
+    public void A_batch_is_cut_into_the_nearest_whole_number_of_passes(int beats, int passes) =>
+        Assert.Equal(passes, new BeatScorer(new TinyCnn(Length, Rhythm, seed: 37), new VanillaGradient()).PassCount(beats));
 
     [Fact]
     public void A_pass_size_below_one_is_rejected() =>
