@@ -9,26 +9,38 @@ namespace EcgOrleans.Signal.Filters;
 /// </summary>
 public sealed class BaselineRemover
 {
+    private const int BlockSize = 4096;
+
     private readonly SlidingMedian _short;
     private readonly SlidingMedian _long;
-    private readonly Queue<float> _delayed = new();
-    private readonly List<float> _stage1 = [];
-    private readonly List<float> _baseline = [];
-    private readonly List<float> _input = [];
+    private readonly DelayLine _delayed;
+    // Per-block buffers, sized for a block or for the medians' tails at the end, whichever is longer.
+    private readonly float[] _input;
+    private readonly float[] _stage1;
+    private readonly float[] _baseline;
     private float _lastValid;
     private bool _seenValid;
 
     public BaselineRemover(double samplingFrequency)
+        : this(Median(0.2, samplingFrequency), Median(0.6, samplingFrequency))
     {
-        if (!(samplingFrequency > 0)) throw new ArgumentOutOfRangeException(nameof(samplingFrequency), samplingFrequency, "must be positive");
-        _short = new SlidingMedian(HalfWidth(0.2, samplingFrequency));
-        _long = new SlidingMedian(HalfWidth(0.6, samplingFrequency));
     }
 
     private BaselineRemover(SlidingMedian shortMedian, SlidingMedian longMedian)
     {
         _short = shortMedian;
         _long = longMedian;
+        var size = Math.Max(BlockSize, Lag);
+        _input = new float[size];
+        _stage1 = new float[size];
+        _baseline = new float[size];
+        _delayed = new DelayLine(Lag + size);
+    }
+
+    private static SlidingMedian Median(double seconds, double fs)
+    {
+        if (!(fs > 0)) throw new ArgumentOutOfRangeException("samplingFrequency", fs, "must be positive");
+        return new SlidingMedian(Math.Max(1, (int)Math.Round(seconds * fs) / 2));
     }
 
     /// <summary>Samples between a sample entering and its filtered value coming out.</summary>
@@ -42,33 +54,32 @@ public sealed class BaselineRemover
             PushBlock(samples.Slice(start, Math.Min(BlockSize, samples.Length - start)), output);
     }
 
-    private const int BlockSize = 4096;
-
     private void PushBlock(ReadOnlySpan<float> samples, List<float> output)
     {
-        _input.Clear();
-        foreach (var raw in samples)
-        {
-            var x = Sanitise(raw);
-            _input.Add(x);
-            _delayed.Enqueue(x);
-        }
-        _stage1.Clear();
-        _short.Push(CollectionsMarshal.AsSpan(_input), _stage1);
-        _baseline.Clear();
-        _long.Push(CollectionsMarshal.AsSpan(_stage1), _baseline);
-        foreach (var b in _baseline) output.Add(_delayed.Dequeue() - b);
+        var input = _input.AsSpan(0, samples.Length);
+        for (var i = 0; i < samples.Length; i++) input[i] = Sanitise(samples[i]);
+        _delayed.Write(input);
+        var stage1 = _stage1.AsSpan(0, _short.Push(input, _stage1));
+        Subtract(_baseline.AsSpan(0, _long.Push(stage1, _baseline)), output);
     }
 
     /// <summary>Ends the stream and appends the last <see cref="Lag"/> filtered samples.</summary>
     public void Complete(List<float> output)
     {
-        _stage1.Clear();
-        _short.Complete(_stage1);
-        _baseline.Clear();
-        _long.Push(CollectionsMarshal.AsSpan(_stage1), _baseline);
-        _long.Complete(_baseline);
-        foreach (var b in _baseline) output.Add(_delayed.Dequeue() - b);
+        var stage1 = _stage1.AsSpan(0, _short.Complete(_stage1));
+        var pushed = _long.Push(stage1, _baseline);
+        pushed += _long.Complete(_baseline.AsSpan(pushed));
+        Subtract(_baseline.AsSpan(0, pushed), output);
+    }
+
+    /// <summary>Appends each delayed sample minus its baseline.</summary>
+    private void Subtract(ReadOnlySpan<float> baseline, List<float> output)
+    {
+        var start = output.Count;
+        CollectionsMarshal.SetCount(output, start + baseline.Length);
+        var filtered = CollectionsMarshal.AsSpan(output)[start..];
+        _delayed.Read(filtered);
+        for (var i = 0; i < filtered.Length; i++) filtered[i] -= baseline[i];
     }
 
     private float Sanitise(float x)
@@ -82,8 +93,6 @@ public sealed class BaselineRemover
         return _seenValid ? _lastValid : 0f;
     }
 
-    private static int HalfWidth(double seconds, double fs) => Math.Max(1, (int)Math.Round(seconds * fs) / 2);
-
     internal void Save(BinaryWriter writer)
     {
         _short.Save(writer);
@@ -91,7 +100,7 @@ public sealed class BaselineRemover
         writer.Write(_lastValid);
         writer.Write(_seenValid);
         writer.Write(_delayed.Count);
-        foreach (var v in _delayed) writer.Write(v);
+        _delayed.Save(writer);
     }
 
     internal static BaselineRemover Load(BinaryReader reader)
@@ -102,7 +111,47 @@ public sealed class BaselineRemover
             _seenValid = reader.ReadBoolean(),
         };
         var delayed = StateFormat.Count(reader.ReadInt32(), remover.Lag + 1);
-        for (var i = 0; i < delayed; i++) remover._delayed.Enqueue(reader.ReadSingle());
+        Span<float> one = stackalloc float[1];
+        for (var i = 0; i < delayed; i++)
+        {
+            one[0] = reader.ReadSingle();
+            remover._delayed.Write(one);
+        }
         return remover;
+    }
+
+    /// <summary>The samples waiting for their baseline, first in first out, in a ring that never grows.</summary>
+    private sealed class DelayLine(int capacity)
+    {
+        private readonly float[] _ring = new float[capacity];
+        private int _head; // next to read
+        private int _count;
+
+        public int Count => _count;
+
+        public void Write(ReadOnlySpan<float> values)
+        {
+            if (_count + values.Length > _ring.Length) throw new InvalidOperationException($"delay line of {_ring.Length} overflows");
+            var tail = (_head + _count) % _ring.Length;
+            var first = Math.Min(values.Length, _ring.Length - tail);
+            values[..first].CopyTo(_ring.AsSpan(tail));
+            values[first..].CopyTo(_ring);
+            _count += values.Length;
+        }
+
+        public void Read(Span<float> destination)
+        {
+            if (destination.Length > _count) throw new InvalidOperationException($"{destination.Length} delayed samples asked for, {_count} held");
+            var first = Math.Min(destination.Length, _ring.Length - _head);
+            _ring.AsSpan(_head, first).CopyTo(destination);
+            _ring.AsSpan(0, destination.Length - first).CopyTo(destination[first..]);
+            _head = (_head + destination.Length) % _ring.Length;
+            _count -= destination.Length;
+        }
+
+        public void Save(BinaryWriter writer)
+        {
+            for (var i = 0; i < _count; i++) writer.Write(_ring[(_head + i) % _ring.Length]);
+        }
     }
 }

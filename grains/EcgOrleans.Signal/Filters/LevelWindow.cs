@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EcgOrleans.Signal.Filters;
 
 /// <summary>
@@ -28,8 +30,7 @@ internal sealed class LevelWindow
     private int _at;                        // level index that holds _rank, once the window is full
     private int _below;                     // window values in levels before _at
     private int _hint;                      // level of the last value entered: where a search starts
-    private readonly Remembered[] _remembered = new Remembered[RememberedSize]; // key -> level, direct-mapped
-    private int _generation = 1;            // bumped when levels move: older remembered levels are stale
+    private readonly long[] _remembered = new long[RememberedSize]; // key << 32 | level + 1, direct-mapped; 0: empty
     private long _entered;
     private long _enteredAtCompaction;
 
@@ -47,6 +48,7 @@ internal sealed class LevelWindow
     /// <paramref name="replacing"/>. False, with nothing changed, when the value would need a level and the stream
     /// has shown too many distinct values for counting to pay.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEnter(float x, int slot, bool replacing)
     {
         var level = LevelOf(Key(x));
@@ -68,6 +70,7 @@ internal sealed class LevelWindow
     private int Below(int level) => (int)((uint)(level - _at) >> 31);
 
     /// <summary>The value at the rank; valid once the window holds more values than the rank.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float ValueAtRank()
     {
         // Invariant: _below is the count of values in levels before _at. Walk until _at's level covers the rank.
@@ -76,24 +79,24 @@ internal sealed class LevelWindow
         return FromKey(_keys[_at]);
     }
 
-    private const int RememberedSize = 4096;
-
-    private readonly record struct Remembered(int Key, int Level, int Generation);
+    private const int RememberedSize = 2048; // 16 KB: stays in L1 beside the counts
 
     /// <summary>Index of the level of <paramref name="key"/>, inserting it if new; -1 when the table may not grow.</summary>
     /// <remarks>
     /// Raw ECG jumps tens of levels a sample in a QRS complex, and a search's unpredictable branches would cost more
     /// than all the counting; a direct-mapped memory of where each key was found answers almost every lookup.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int LevelOf(int key)
     {
-        ref var remembered = ref _remembered[(int)((uint)key * 0x9E3779B1u >> 20)];
-        if (remembered.Key == key && remembered.Generation == _generation) return remembered.Level;
+        ref var remembered = ref _remembered[(int)((uint)key * 0x9E3779B1u >> 21)];
+        if ((int)(remembered >> 32) == key && (int)remembered != 0) return (int)remembered - 1;
         var level = Search(key);
-        if (level >= 0) remembered = new Remembered(key, level, _generation);
+        if (level >= 0) remembered = (long)key << 32 | (uint)(level + 1);
         return level;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // the rare path: kept out of the per-sample code
     private int Search(int key)
     {
         var keys = _keys;
@@ -104,7 +107,7 @@ internal sealed class LevelWindow
         while (i > 0 && keys[i - 1] >= key && steps++ < 8) i--;
         if ((i < _levels && keys[i] < key) || (i > 0 && keys[i - 1] >= key))
         {
-            i = Array.BinarySearch(keys, 0, _levels, key);
+            i = keys.AsSpan(0, _levels).BinarySearch(key);
             if (i < 0) i = ~i;
         }
         if (i < _levels && keys[i] == key) return _hint = i;
@@ -122,7 +125,7 @@ internal sealed class LevelWindow
             Compact();
             _enteredAtCompaction = _entered;
             if (_levels == MaxLevels) return -1;
-            at = ~Array.BinarySearch(_keys, 0, _levels, key); // the key is new: the search ends at its insertion point
+            at = ~_keys.AsSpan(0, _levels).BinarySearch(key); // the key is new: the search ends at its insertion point
         }
         if (_levels == _keys.Length)
         {
@@ -133,7 +136,7 @@ internal sealed class LevelWindow
         Array.Copy(_counts, at, _counts, at + 1, _levels - at);
         _keys[at] = key;
         _counts[at] = 0;
-        _generation++;
+        Array.Clear(_remembered); // levels above the new one moved
         if (_levels > 0 && at <= _at) _at++; // the new (empty) level sits before the rank's level
         _levels++;
         for (var s = 0; s < _slots.Length; s++)
@@ -156,7 +159,7 @@ internal sealed class LevelWindow
         }
         for (var s = 0; s < _slots.Length; s++) _slots[s] = renumber[_slots[s]];
         _levels = kept;
-        _generation++;
+        Array.Clear(_remembered);
         _at = 0;
         _below = 0;
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace EcgOrleans.Signal.Filters;
@@ -50,32 +51,61 @@ public sealed class SlidingMedian
     /// <summary>Pushes samples (no NaN); appends every median that became available to <paramref name="output"/>.</summary>
     public void Push(ReadOnlySpan<float> samples, List<float> output)
     {
-        foreach (var x in samples)
-        {
-            if (!_started)
-            {
-                _started = true;
-                for (var i = 0; i < _half; i++) Enter(x); // left padding: the first sample, h times
-            }
-            Enter(x);
-            _last = x;
-            if (_count == _window) output.Add(Median());
-        }
+        var start = output.Count;
+        CollectionsMarshal.SetCount(output, start + samples.Length);
+        CollectionsMarshal.SetCount(output, start + Push(samples, CollectionsMarshal.AsSpan(output)[start..]));
     }
 
     /// <summary>Ends the stream: pads with the last sample so the final h medians come out.</summary>
     public void Complete(List<float> output)
     {
-        if (!_started) return;
+        var start = output.Count;
+        CollectionsMarshal.SetCount(output, start + _half);
+        CollectionsMarshal.SetCount(output, start + Complete(CollectionsMarshal.AsSpan(output)[start..]));
+    }
+
+    /// <summary>
+    /// Pushes samples (no NaN) and writes the medians that became available to the start of <paramref name="output"/>,
+    /// which must hold as many values as <paramref name="samples"/> (a sample completes at most one window); returns
+    /// how many were written.
+    /// </summary>
+    public int Push(ReadOnlySpan<float> samples, Span<float> output)
+    {
+        if (output.Length < samples.Length) throw new ArgumentException($"room for {output.Length} medians, {samples.Length} may come", nameof(output));
+        if (samples.IsEmpty) return 0;
+        var written = 0;
+        if (!_started)
+        {
+            _started = true;
+            for (var i = 0; i < _half; i++) Enter(samples[0]); // left padding: the first sample, h times
+        }
+        foreach (var x in samples)
+        {
+            Enter(x);
+            if (_count == _window) output[written++] = Median();
+        }
+        _last = samples[^1];
+        return written;
+    }
+
+    /// <summary>Ends the stream into <paramref name="output"/> (room for <see cref="HalfWidth"/> values); returns how many were written.</summary>
+    public int Complete(Span<float> output)
+    {
+        if (output.Length < _half) throw new ArgumentException($"room for {output.Length} medians, {_half} may come", nameof(output));
+        if (!_started) return 0;
+        var written = 0;
         for (var i = 0; i < _half; i++)
         {
             Enter(_last);
-            if (_count == _window) output.Add(Median()); // a stream shorter than h fills the window late
+            if (_count == _window) output[written++] = Median(); // a stream shorter than h fills the window late
         }
+        return written;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private float Median() => _levels?.ValueAtRank() ?? _sorted![_half];
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Enter(float x)
     {
         if (_levels is not null && !_levels.TryEnter(x, _ringHead, replacing: _count == _window)) SwitchToSorting();
@@ -85,6 +115,7 @@ public sealed class SlidingMedian
         if (_count < _window) _count++;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void SwitchToSorting()
     {
         _levels = null;
@@ -102,6 +133,7 @@ public sealed class SlidingMedian
         return sorted;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // per sample once sorting, but kept out of the counting loop
     private void EnterSorted(float x)
     {
         var sorted = _sorted.AsSpan(0, _window);

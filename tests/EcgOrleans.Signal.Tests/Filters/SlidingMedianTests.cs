@@ -83,7 +83,7 @@ public sealed class SlidingMedianTests
         var random = new Random(h);
         var x = Enumerable.Range(0, 60_000).Select(n => (n / 5 + random.Next(-3, 4)) / 200f).ToArray();
         var median = new SlidingMedian(h);
-        median.Push(x, []);
+        median.Push(x, new List<float>());
 
         Assert.True(median.CountsLevels, "a slowly drifting recording fell back to sorting");
         Assert.Equal(NaiveMedian(x, h), StreamedWithRestarts(x, h, seed: h));
@@ -97,7 +97,7 @@ public sealed class SlidingMedianTests
         var random = new Random(h);
         var x = Enumerable.Range(0, 20_000).Select(_ => (float)random.NextDouble()).ToArray();
         var median = new SlidingMedian(h);
-        median.Push(x, []);
+        median.Push(x, new List<float>());
 
         Assert.False(median.CountsLevels, "a stream of distinct floats is still kept as counts");
         Assert.Equal(NaiveMedian(x, h), StreamedWithRestarts(x, h, seed: h));
@@ -111,6 +111,15 @@ public sealed class SlidingMedianTests
         var h = half.Get % 12;
         return Streamed(x, h, [x.Length]).Select(v => v == 0 ? 0 : v).SequenceEqual(NaiveMedian(x, h).Select(v => v == 0 ? 0 : v))
             .Label($"h={h}, n={x.Length}");
+    }
+
+    [Fact]
+    public void Refuses_an_output_span_with_less_room_than_a_median_per_sample()
+    {
+        var median = new SlidingMedian(3);
+        var error = Assert.Throws<ArgumentException>(() => median.Push(new float[10], new float[9]));
+        Assert.Contains("room for 9 medians, 10 may come", error.Message);
+        Assert.Throws<ArgumentException>(() => median.Complete(new float[2]));
     }
 
     [Fact]
