@@ -54,6 +54,17 @@ public sealed class RecordStreamTests
         Assert.Equal(Record.Value.SampleCount, stream.Samples);
     }
 
+    [Fact]
+    public void A_flush_with_no_beat_waiting_sends_no_batch()
+    {
+        var stream = NewStream();
+
+        var outcome = stream.Accept(new ChunkPlan(Record.Value, 100).Chunk(0, flush: true)); // too short to cut a beat
+
+        Assert.Empty(outcome.Batches);
+        Assert.True(outcome.CommitPoint);
+    }
+
     /// <summary>
     /// Streams <paramref name="record"/> twice: straight through, and with crashes that roll the stream back to its
     /// last commit point (everything after it forgotten and re-sent) after each chunk in <paramref name="crashAfter"/>.

@@ -87,7 +87,7 @@ public sealed class RecordStream
         {
             // Equal batches of BatchSize or more, not full ones and a short tail: the model scores a batch in passes,
             // and a tail of a few beats would cost a whole pass.
-            var count = Math.Max(1, _waiting.Count / BatchSize);
+            var count = _waiting.Count == 0 ? 0 : Math.Max(1, _waiting.Count / BatchSize); // a flush with nothing waiting sends nothing
             for (int i = 0, start = 0; i < count; i++)
             {
                 var size = _waiting.Count / count + (i < _waiting.Count % count ? 1 : 0);
