@@ -1,4 +1,5 @@
 using EcgOrleans.Abstractions;
+using EcgOrleans.Ml.Saliency;
 using EcgOrleans.Signal.Beats;
 using EcgOrleans.Signal.Qrs;
 using EcgOrleans.Signal.Wfdb;
@@ -10,8 +11,9 @@ namespace EcgOrleans.Grains.Pipeline;
 /// The pure core of a record grain: checks each chunk, cuts its beats (around the reference annotations the chunks
 /// carry, or, for a record without them, around the R peaks the QRS detector finds), and groups them into batches
 /// for the model. Batches come out only at chunk ends (when 256 beats wait, when the chunk asks to flush, or at the
-/// record's end; the waiting beats in equal batches of 256 to 511), so a stream resumed from a commit point and fed the same chunks cuts the same batches with
-/// the same sequence numbers: that is what lets class maps drop a replayed batch by its number.
+/// record's end; the waiting beats in equal batches of 256 to 511), so a stream resumed from a commit point and fed
+/// the same chunks cuts the same batches with the same sequence numbers: that is what lets class maps drop a
+/// replayed batch by its number.
 /// </summary>
 public sealed class RecordStream
 {
@@ -88,12 +90,8 @@ public sealed class RecordStream
             // Equal batches of BatchSize or more, not full ones and a short tail: the model scores a batch in passes,
             // and a tail of a few beats would cost a whole pass.
             var count = _waiting.Count == 0 ? 0 : Math.Max(1, _waiting.Count / BatchSize); // a flush with nothing waiting sends nothing
-            for (int i = 0, start = 0; i < count; i++)
-            {
-                var size = _waiting.Count / count + (i < _waiting.Count % count ? 1 : 0);
+            foreach (var (start, size) in EqualParts.Of(_waiting.Count, count))
                 batches.Add(ToBatch(_waiting.GetRange(start, size), _state.NextBatch++));
-                start += size;
-            }
             _state.Beats += _waiting.Count;
             _waiting.Clear();
         }

@@ -109,9 +109,8 @@ public sealed class BeatScorer
 
         var result = new ScoredBatch(count, WaveformLength, RhythmLength, new float[count * Aami.ClassCount],
             new AamiClass[count], new AamiClass[count], new float[count * (WaveformLength + RhythmLength)]);
-        for (int pass = 0, start = 0; pass < passes; pass++)
+        foreach (var (start, rows) in EqualParts.Of(count, passes))
         {
-            var rows = count / passes + (pass < count % passes ? 1 : 0);
             var scored = ScorePass(
                 waveforms[(start * WaveformLength)..((start + rows) * WaveformLength)],
                 rhythm[(start * RhythmLength)..((start + rows) * RhythmLength)],
@@ -120,7 +119,6 @@ public sealed class BeatScorer
             scored.Predicted.CopyTo(result.Predicted, start);
             scored.Targets.CopyTo(result.Targets, start);
             scored.Saliency.CopyTo(result.Saliency, start * result.MapLength);
-            start += rows;
         }
         return result;
     }

@@ -110,13 +110,9 @@ public sealed class BaselineRemover
             _lastValid = reader.ReadSingle(),
             _seenValid = reader.ReadBoolean(),
         };
-        var delayed = StateFormat.Count(reader.ReadInt32(), remover.Lag + 1);
-        Span<float> one = stackalloc float[1];
-        for (var i = 0; i < delayed; i++)
-        {
-            one[0] = reader.ReadSingle();
-            remover._delayed.Write(one);
-        }
+        var delayed = new float[StateFormat.Count(reader.ReadInt32(), remover.Lag + 1)];
+        for (var i = 0; i < delayed.Length; i++) delayed[i] = reader.ReadSingle();
+        remover._delayed.Write(delayed);
         return remover;
     }
 
