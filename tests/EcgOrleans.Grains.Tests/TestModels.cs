@@ -38,7 +38,7 @@ internal static class TestModels
                 Representation = rep.Name,
                 WaveformLength = rep.Length,
                 RhythmFeatureCount = rhythm,
-                RhythmFeatureNames = rhythm == 0 ? [] : RhythmFeatures.Names,
+                RhythmFeatureNames = RhythmFeatures.NamesOf(rhythm),
                 Classes = [.. Aami.Classes.Select(c => c.ToString())],
                 Protocol = "inter",
                 Seed = seed,

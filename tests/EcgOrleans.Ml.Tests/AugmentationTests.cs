@@ -60,6 +60,21 @@ public sealed class AugmentationTests
     }
 
     [Fact]
+    public void Waveform_dropout_blanks_whole_beats_at_its_rate_and_leaves_the_others_as_they_were()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        var x = randn(2000, 1, 40) + 3;
+        var dropped = new BeatAugmentation(0, 0, 0, 0, WaveformDropout: 0.3).Apply(x);
+
+        var blank = (dropped.abs().sum([1, 2]) == 0).to_type(ScalarType.Float32);
+        Assert.InRange(blank.mean().item<float>(), 0.27f, 0.33f);
+        var kept = (1 - blank).reshape(-1, 1, 1);
+        Assert.Equal(0f, ((dropped - x) * kept).abs().max().item<float>());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BeatAugmentation(0, 0, 0, 0, WaveformDropout: 1).Validate());
+    }
+
+    [Fact]
     public void Defaults_scale_with_the_sampling_frequency()
     {
         Assert.Equal(4, BeatAugmentation.For(360, 1).MaxShift);

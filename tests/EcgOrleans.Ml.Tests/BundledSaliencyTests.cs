@@ -17,7 +17,7 @@ public sealed class BundledSaliencyTests(ITestOutputHelper output)
     private static (LoadedCheckpoint Checkpoint, BeatSet Beats, int[] Sample) Load(string name, int beats)
     {
         var loaded = Checkpoint.Load(Model(name));
-        var set = MitBihBeats.Load(TestData.MitBihDirectory, BundledCheckpointTests.Records, BeatRepresentation.Parse(loaded.Metadata.Representation), loaded.Metadata.RhythmFeatureCount > 0);
+        var set = MitBihBeats.Load(TestData.MitBihDirectory, BundledCheckpointTests.Records, BeatRepresentation.Parse(loaded.Metadata.Representation), loaded.Metadata.RhythmFeatureCount);
         // An even spread over the three records, the same every run.
         var step = Math.Max(1, set.Count / beats);
         return (loaded, set, [.. Enumerable.Range(0, set.Count).Where(i => i % step == 0).Take(beats)]);
@@ -66,8 +66,8 @@ public sealed class BundledSaliencyTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The Kachuee model only: on the bundled ResNet, vanilla gradients delete no better than random order (area
-    /// ratio 1.09 on the same beats), the known weakness of raw gradients in deep batch-normalised networks.
+    /// The Kachuee model only: on the bundled ResNet, vanilla gradients delete barely better than random order (area
+    /// ratio 0.93, winning on 53 % of the same beats), the known weakness of raw gradients in deep batch-normalised networks.
     /// </summary>
     [Fact]
     public void On_the_bundled_kachuee_model_vanilla_saliency_deletes_better_than_random_order()

@@ -107,7 +107,7 @@ public sealed class DecisionBiasTests
     public void The_evaluator_decides_with_the_bias_and_agrees_with_the_pure_decision_on_its_logits()
     {
         using var model = new TinyCnn(Length, Rhythm, seed: 79, gain: 5);
-        var beats = BeatSet.FromBeats(SyntheticBeats.Make(perClass: 20, Length, seed: 80), Length, useRhythm: true);
+        var beats = BeatSet.FromBeats(SyntheticBeats.Make(perClass: 20, Length, seed: 80), Length, RhythmFeatures.RrCount);
         float[] bias = [0, 0.4f, -0.3f, 0.2f, 0];
         var logits = Evaluator.Logits(model, beats, batchSize: 7);
         Assert.Equal(beats.Count * 5, logits.Length);

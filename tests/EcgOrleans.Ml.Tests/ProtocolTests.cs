@@ -8,7 +8,7 @@ namespace EcgOrleans.Ml.Tests;
 public sealed class ProtocolTests
 {
     private static readonly BeatSet AllRecords = BeatSet.FromBeats(
-        SyntheticBeats.Make(440, 16, seed: 9, [.. DatasetSplits.Ds1, .. DatasetSplits.Ds2], AamiClass.N, AamiClass.S, AamiClass.V), 16, useRhythm: false);
+        SyntheticBeats.Make(440, 16, seed: 9, [.. DatasetSplits.Ds1, .. DatasetSplits.Ds2], AamiClass.N, AamiClass.S, AamiClass.V), 16, rhythmCount: 0);
 
     [Fact]
     public void Inter_patient_trains_on_ds1_selects_on_held_out_ds1_records_and_tests_on_ds2()
@@ -71,7 +71,7 @@ public sealed class MitBihBeatsTests
     [Fact]
     public void Loads_annotated_beats_of_records_in_order_with_rhythm()
     {
-        var set = MitBihBeats.Load(TestData.MitBihDirectory, ["100", "119"], BeatRepresentation.Kachuee, useRhythm: true);
+        var set = MitBihBeats.Load(TestData.MitBihDirectory, ["100", "119"], BeatRepresentation.Kachuee, RhythmFeatures.RrCount);
         Assert.Equal(187, set.Length);
         Assert.Equal(4, set.RhythmCount);
         Assert.Equal(["100", "119"], set.Records.Distinct());
@@ -85,7 +85,7 @@ public sealed class MitBihBeatsTests
     [Fact]
     public void Missing_directory_is_named()
     {
-        var error = Assert.Throws<DirectoryNotFoundException>(() => MitBihBeats.Load("/nonexistent/mitdb", ["100"], BeatRepresentation.Window, false));
+        var error = Assert.Throws<DirectoryNotFoundException>(() => MitBihBeats.Load("/nonexistent/mitdb", ["100"], BeatRepresentation.Window, 0));
         Assert.Contains("/nonexistent/mitdb", error.Message);
     }
 }

@@ -26,7 +26,7 @@ internal static class SyntheticBeats
                 var waveform = new float[length];
                 for (var t = 0; t < length; t++)
                     waveform[t] = (float)(Math.Exp(-Math.Pow((t - centre) / width, 2)) + 0.1 * (random.NextDouble() - 0.5));
-                float[] rhythm = [(float)(1 - 0.1 * (int)c + 0.05 * random.NextDouble()), 1f, 1f, 0.8f];
+                float[] rhythm = [(float)(1 - 0.1 * (int)c + 0.05 * random.NextDouble()), 1f, 1f, 0.8f, (float)(1 + 0.2 * (int)c), 0.1f * (int)c];
                 beats.Add(new Beat(records[i % records.Count], i * 300, c, null, waveform, rhythm));
             }
         }

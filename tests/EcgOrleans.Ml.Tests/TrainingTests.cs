@@ -9,8 +9,8 @@ namespace EcgOrleans.Ml.Tests;
 public sealed class TrainingTests
 {
     private static (BeatSet Training, BeatSet Validation) Synthetic(int length, bool rhythm) => (
-        BeatSet.FromBeats(SyntheticBeats.Make(40, length, seed: 1), length, rhythm),
-        BeatSet.FromBeats(SyntheticBeats.Make(10, length, seed: 2), length, rhythm));
+        BeatSet.FromBeats(SyntheticBeats.Make(40, length, seed: 1), length, rhythm ? RhythmFeatures.RrCount : 0),
+        BeatSet.FromBeats(SyntheticBeats.Make(10, length, seed: 2), length, rhythm ? RhythmFeatures.RrCount : 0));
 
     private static byte[] Weights(Models.BeatClassifier model)
     {
@@ -134,26 +134,45 @@ public sealed class TrainingTests
     {
         var beats = SyntheticBeats.Make(2, 187, seed: 1, AamiClass.N);
         beats[1].Waveform[5] = float.NaN;
-        var error = Assert.Throws<ArgumentException>(() => BeatSet.FromBeats(beats, 187, useRhythm: false));
+        var error = Assert.Throws<ArgumentException>(() => BeatSet.FromBeats(beats, 187, rhythmCount: 0));
         Assert.Contains($"sample {beats[1].Sample} of record {beats[1].Record}", error.Message);
 
         var unlabelled = SyntheticBeats.Make(1, 187, seed: 1, AamiClass.N)[0] with { Reference = null };
-        Assert.Contains("no reference class", Assert.Throws<ArgumentException>(() => BeatSet.FromBeats([unlabelled], 187, false)).Message);
-        Assert.Contains("expected 256", Assert.Throws<ArgumentException>(() => BeatSet.FromBeats(SyntheticBeats.Make(1, 187, 1, AamiClass.N), 256, false)).Message);
+        Assert.Contains("no reference class", Assert.Throws<ArgumentException>(() => BeatSet.FromBeats([unlabelled], 187, 0)).Message);
+        Assert.Contains("expected 256", Assert.Throws<ArgumentException>(() => BeatSet.FromBeats(SyntheticBeats.Make(1, 187, 1, AamiClass.N), 256, 0)).Message);
     }
 
     [Fact]
     public void Batches_carry_waveform_rhythm_and_labels_in_order()
     {
         var beats = SyntheticBeats.Make(3, 187, seed: 4, AamiClass.N, AamiClass.V);
-        var set = BeatSet.FromBeats(beats, 187, useRhythm: true);
+        var set = BeatSet.FromBeats(beats, 187, RhythmFeatures.Count);
         using var scope = NewDisposeScope();
         var (waveform, rhythm, labels) = set.Batch([4, 0]);
         Assert.Equal([2L, 1L, 187L], waveform.shape);
-        Assert.Equal([2L, 4L], rhythm.shape);
+        Assert.Equal([2L, (long)RhythmFeatures.Count], rhythm.shape);
         Assert.Equal([(long)AamiClass.V, (long)AamiClass.N], labels.data<long>().ToArray());
         Assert.Equal(beats[4].Waveform[17], waveform[0, 0, 17].item<float>());
         Assert.Equal(beats[0].Rhythm[0], rhythm[1, 0].item<float>());
+        Assert.Equal(beats[4].Rhythm[5], rhythm[0, 5].item<float>());
+    }
+
+    [Fact]
+    public void Beat_sets_keep_the_RR_prefix_or_all_features_and_refuse_other_counts()
+    {
+        var beats = SyntheticBeats.Make(2, 187, seed: 4, AamiClass.N, AamiClass.V);
+        var rr = BeatSet.FromBeats(beats, 187, RhythmFeatures.RrCount);
+        using var scope = NewDisposeScope();
+        var (_, rhythm, _) = rr.Batch([2]);
+        Assert.Equal(beats[2].Rhythm.Take(RhythmFeatures.RrCount), rhythm[0].data<float>().ToArray());
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => BeatSet.FromBeats(beats, 187, 5));
+        var short_ = beats.Select(b => b with { Rhythm = b.Rhythm[..RhythmFeatures.RrCount] }).ToList();
+        Assert.Contains("expected at least 6", Assert.Throws<ArgumentException>(() => BeatSet.FromBeats(short_, 187, RhythmFeatures.Count)).Message);
+        // A NaN past the kept prefix does not matter; inside it, it is refused.
+        beats[0].Rhythm[5] = float.NaN;
+        Assert.Equal(4, BeatSet.FromBeats(beats, 187, RhythmFeatures.RrCount).Count);
+        Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => BeatSet.FromBeats(beats, 187, RhythmFeatures.Count)).Message);
     }
 
     private sealed class SynchronousProgress(Action<TrainingProgress> onReport) : IProgress<TrainingProgress>

@@ -66,7 +66,7 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
         if (MitBihData.Problem(settings.Data, Protocols.Records(protocol)) is { } problem) return MitBihData.Report(problem);
 
         var beats = MitBihBeats.Load(settings.Data!, Protocols.Records(protocol), BeatRepresentation.Parse(metadata.Representation),
-            useRhythm: metadata.RhythmFeatureCount > 0);
+            metadata.RhythmFeatureCount);
         var split = Protocols.Split(protocol, beats, protocol == SplitProtocol.Inter ? metadata.ValidationRecords : null);
         AnsiConsole.MarkupLine(Markup.Escape(
             $"{metadata.Architecture} ({metadata.Representation}, trained {metadata.Protocol}-patient): calibrating {target} on {split.Validation.Count} validation beats" +

@@ -52,7 +52,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         using var model = loaded.Model;
         var metadata = loaded.Metadata;
         var representation = BeatRepresentation.Parse(metadata.Representation);
-        var beats = MitBihBeats.Load(settings.Data!, Protocols.Records(protocol), representation, useRhythm: metadata.RhythmFeatureCount > 0);
+        var beats = MitBihBeats.Load(settings.Data!, Protocols.Records(protocol), representation, metadata.RhythmFeatureCount);
         var split = Protocols.Split(protocol, beats, metadata.Protocol == "inter" && metadata.ValidationRecords.Count > 0 ? metadata.ValidationRecords : null);
         var test = split.Test;
         if (settings.Records is not null)

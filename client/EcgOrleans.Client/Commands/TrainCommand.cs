@@ -76,6 +76,12 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--no-rhythm"), Description("Waveform only: leave out the four RR-interval features.")]
         public bool NoRhythm { get; init; }
 
+        [CommandOption("--waveform-dropout <P>"), Description("Share of training beats whose waveform is blanked, so that the model learns to use the beat features too (0: none).")]
+        public double WaveformDropout { get; init; }
+
+        [CommandOption("--morphology"), Description("Also take the two morphology features: amplitude over the record's average, distance from the record's template.")]
+        public bool Morphology { get; init; }
+
         [CommandOption("--validation <RECORDS>"), Description("Inter-patient: DS1 records held out for epoch selection (comma separated).")]
         public string? ValidationRecords { get; init; }
 
@@ -90,6 +96,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (Epochs < 1) return ValidationResult.Error("--epochs must be at least 1");
             if (Threads < 1) return ValidationResult.Error("--threads must be at least 1");
             if (Batch < 2) return ValidationResult.Error("--batch must be at least 2");
+            if (NoRhythm && Morphology) return ValidationResult.Error("--morphology needs the RR features that --no-rhythm leaves out");
             return ValidationResult.Success();
         }
     }
@@ -112,7 +119,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 EpochBeats = settings.EpochBeats,
                 Augmentation = (settings.Augment
                     ? BeatAugmentation.For(representation.SamplingFrequency, representation.Kind == RepresentationKind.Window ? 1 : 0.25)
-                    : BeatAugmentation.None) with { RateFactor = settings.RateJitter },
+                    : BeatAugmentation.None) with { RateFactor = settings.RateJitter, WaveformDropout = settings.WaveformDropout },
                 WeightAverageDecay = settings.Average,
                 WeightDecay = settings.WeightDecay,
                 LearningRate = settings.LearningRate,
@@ -134,7 +141,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         if (MitBihData.Problem(settings.Data, Protocols.Records(protocol)) is { } problem) return MitBihData.Report(problem);
 
         var clock = Stopwatch.StartNew();
-        var beats = MitBihBeats.Load(settings.Data!, Protocols.Records(protocol), representation, useRhythm: !settings.NoRhythm);
+        var beats = MitBihBeats.Load(settings.Data!, Protocols.Records(protocol), representation, FeatureCount(settings));
         ProtocolSplit split;
         try
         {
@@ -169,7 +176,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             Representation = representation.Name,
             WaveformLength = representation.Length,
             RhythmFeatureCount = beats.RhythmCount,
-            RhythmFeatureNames = beats.RhythmCount == 0 ? [] : RhythmFeatures.Names,
+            RhythmFeatureNames = RhythmFeatures.NamesOf(beats.RhythmCount),
             Classes = [.. Aami.Classes.Select(c => c.ToString())],
             Protocol = Protocols.Name(protocol),
             TrainingRecords = split.TrainingRecords,
@@ -257,6 +264,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             $"S Se {ResultTables.Percent(s.Sensitivity)} +P {ResultTables.Percent(s.PositivePredictivity)}  {r.Elapsed.TotalSeconds:F0} s");
         return Markup.Escape(line) + (r.Improved ? " [green]*[/]" : "");
     }
+
+    /// <summary>Beat features the model takes: none, the RR features, or those and the morphology features.</summary>
+    private static int FeatureCount(Settings settings) =>
+        settings.NoRhythm ? 0 : settings.Morphology ? RhythmFeatures.Count : RhythmFeatures.RrCount;
 
     private static string Counts(BeatSet set)
     {

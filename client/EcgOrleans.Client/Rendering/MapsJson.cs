@@ -51,9 +51,9 @@ internal sealed record MapJson(
             rhythm);
     }
 
-    /// <summary>The names of the rhythm features when there are as many as the beat cutter makes; else f1, f2, ...</summary>
+    /// <summary>The names of the beat features when a model may take that many; else f1, f2, ...</summary>
     public static IReadOnlyList<string> FeatureNames(int count) =>
-        count == RhythmFeatures.Count ? RhythmFeatures.Names : [.. Enumerable.Range(1, count).Select(i => $"f{i}")];
+        RhythmFeatures.IsValidCount(count) ? RhythmFeatures.NamesOf(count) : [.. Enumerable.Range(1, count).Select(i => $"f{i}")];
 
     internal static double? Round(double? value) => value is { } v ? Math.Round(v, 6) : null;
 }

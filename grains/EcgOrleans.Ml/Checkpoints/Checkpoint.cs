@@ -209,8 +209,8 @@ public static class Checkpoint
         }
         if (representation.Length != m.WaveformLength)
             return $"representation {representation.Name} has {representation.Length} samples, the metadata says {m.WaveformLength}";
-        if (m.RhythmFeatureCount != 0 && m.RhythmFeatureCount != RhythmFeatures.Count)
-            return $"rhythm feature count {m.RhythmFeatureCount} is neither 0 nor {RhythmFeatures.Count}";
+        if (!RhythmFeatures.IsValidCount(m.RhythmFeatureCount))
+            return $"rhythm feature count {m.RhythmFeatureCount} is none of 0, {RhythmFeatures.RrCount} and {RhythmFeatures.Count}";
         if (m.RhythmFeatureNames is null || m.RhythmFeatureNames.Count != m.RhythmFeatureCount)
             return $"{m.RhythmFeatureNames?.Count ?? 0} rhythm feature names for {m.RhythmFeatureCount} features";
         var classes = Aami.Classes.Select(c => c.ToString()).ToList();

@@ -31,7 +31,7 @@ public sealed class BeatSet
     /// <summary>Samples per waveform.</summary>
     public int Length { get; }
 
-    /// <summary>Rhythm features kept per beat: 0 (waveform only) or the full <see cref="RhythmFeatures.Count"/>.</summary>
+    /// <summary>Beat features kept per beat: 0 (waveform only), the RR prefix or all (<see cref="RhythmFeatures.IsValidCount"/>).</summary>
     public int RhythmCount { get; }
 
     public IReadOnlyList<AamiClass> Labels => labels;
@@ -51,13 +51,15 @@ public sealed class BeatSet
 
     /// <summary>
     /// Packs annotated beats. Every beat needs a reference class, a waveform of <paramref name="length"/> finite
-    /// samples and (when <paramref name="useRhythm"/>) <see cref="RhythmFeatures.Count"/> finite rhythm features.
+    /// samples and at least <paramref name="rhythmCount"/> beat features, of which the first <paramref name="rhythmCount"/>
+    /// are kept and must be finite.
     /// </summary>
-    public static BeatSet FromBeats(IReadOnlyList<Beat> beats, int length, bool useRhythm)
+    public static BeatSet FromBeats(IReadOnlyList<Beat> beats, int length, int rhythmCount)
     {
         ArgumentNullException.ThrowIfNull(beats);
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
-        var rhythmCount = useRhythm ? RhythmFeatures.Count : 0;
+        if (!RhythmFeatures.IsValidCount(rhythmCount))
+            throw new ArgumentOutOfRangeException(nameof(rhythmCount), rhythmCount, $"keep 0, {RhythmFeatures.RrCount} or {RhythmFeatures.Count} beat features");
         var waveforms = new float[(long)beats.Count * length];
         var rhythm = new float[(long)beats.Count * rhythmCount];
         var labels = new AamiClass[beats.Count];
@@ -73,13 +75,14 @@ public sealed class BeatSet
             if (!AllFinite(beat.Waveform))
                 throw new ArgumentException($"{where} holds NaN or infinite samples", nameof(beats));
             beat.Waveform.CopyTo(waveforms, (long)i * length);
-            if (useRhythm)
+            if (rhythmCount > 0)
             {
-                if (beat.Rhythm.Length != rhythmCount)
-                    throw new ArgumentException($"{where} has {beat.Rhythm.Length} rhythm features, expected {rhythmCount}", nameof(beats));
-                if (!AllFinite(beat.Rhythm))
-                    throw new ArgumentException($"{where} has NaN or infinite rhythm features", nameof(beats));
-                beat.Rhythm.CopyTo(rhythm, (long)i * rhythmCount);
+                if (beat.Rhythm.Length < rhythmCount)
+                    throw new ArgumentException($"{where} has {beat.Rhythm.Length} beat features, expected at least {rhythmCount}", nameof(beats));
+                var kept = beat.Rhythm.AsSpan(0, rhythmCount);
+                if (!AllFinite(kept))
+                    throw new ArgumentException($"{where} has NaN or infinite beat features", nameof(beats));
+                kept.CopyTo(rhythm.AsSpan(checked(i * rhythmCount)));
             }
             records[i] = beat.Record;
             samples[i] = beat.Sample;
@@ -142,7 +145,7 @@ public sealed class BeatSet
         return (tensor(w, [indices.Length, 1, Length]), tensor(r, [indices.Length, RhythmCount]), tensor(l, [indices.Length]));
     }
 
-    private static bool AllFinite(float[] values)
+    private static bool AllFinite(ReadOnlySpan<float> values)
     {
         foreach (var v in values)
         {

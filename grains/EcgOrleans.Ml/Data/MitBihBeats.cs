@@ -8,9 +8,9 @@ public static class MitBihBeats
 {
     /// <summary>
     /// The annotated beats of <paramref name="records"/> in <paramref name="directory"/>, in record order, cut in
-    /// <paramref name="representation"/>. Records are read in parallel (results do not depend on it).
+    /// <paramref name="representation"/>, with the first <paramref name="rhythmCount"/> beat features. Records are read in parallel (results do not depend on it).
     /// </summary>
-    public static BeatSet Load(string directory, IReadOnlyList<string> records, BeatRepresentation representation, bool useRhythm, IProgress<string>? progress = null)
+    public static BeatSet Load(string directory, IReadOnlyList<string> records, BeatRepresentation representation, int rhythmCount, IProgress<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0) throw new ArgumentException("no records to load", nameof(records));
@@ -20,7 +20,7 @@ public static class MitBihBeats
         {
             var record = WfdbRecord.Read(directory, records[i]);
             var beats = RecordBeats.Extract(record, representation);
-            sets[i] = BeatSet.FromBeats(beats, representation.Length, useRhythm);
+            sets[i] = BeatSet.FromBeats(beats, representation.Length, rhythmCount);
             progress?.Report(records[i]);
         });
         return BeatSet.Concat(sets);

@@ -17,7 +17,12 @@ namespace EcgOrleans.Ml.Training;
 /// from [1 / factor, factor]: an absolute heart rate identifies a patient (DS1's F beats nearly all come from
 /// one record at 0.6 s), and a model that may read it exactly learns patients instead of beats. 1 leaves it.
 /// </param>
-public sealed record BeatAugmentation(int MaxShift, double ScaleRange, double OffsetRange, double NoiseStd, double RateFactor = 1)
+/// <param name="WaveformDropout">
+/// Share of beats whose waveform is blanked (all zeros), so that the model must then classify from the beat
+/// features alone. Without it a network fits the training patients' waveforms so well that it never learns to
+/// lean on the patient-relative features, which are what carries over to new patients.
+/// </param>
+public sealed record BeatAugmentation(int MaxShift, double ScaleRange, double OffsetRange, double NoiseStd, double RateFactor = 1, double WaveformDropout = 0)
 {
     /// <summary>No change at all.</summary>
     public static BeatAugmentation None { get; } = new(0, 0, 0, 0);
@@ -32,7 +37,7 @@ public sealed record BeatAugmentation(int MaxShift, double ScaleRange, double Of
     public static BeatAugmentation For(double samplingFrequency, double valueScale) =>
         new((int)Math.Round(0.010 * samplingFrequency), 0.1, 0.05 * valueScale, 0.02 * valueScale);
 
-    public bool IsNone => MaxShift == 0 && ScaleRange == 0 && OffsetRange == 0 && NoiseStd == 0 && RateFactor == 1;
+    public bool IsNone => MaxShift == 0 && ScaleRange == 0 && OffsetRange == 0 && NoiseStd == 0 && RateFactor == 1 && WaveformDropout == 0;
 
     public void Validate()
     {
@@ -41,6 +46,8 @@ public sealed record BeatAugmentation(int MaxShift, double ScaleRange, double Of
         if (!(OffsetRange >= 0) || !double.IsFinite(OffsetRange)) throw new ArgumentOutOfRangeException(nameof(OffsetRange), OffsetRange, "must be zero or positive");
         if (!(NoiseStd >= 0) || !double.IsFinite(NoiseStd)) throw new ArgumentOutOfRangeException(nameof(NoiseStd), NoiseStd, "must be zero or positive");
         if (!(RateFactor >= 1) || !double.IsFinite(RateFactor)) throw new ArgumentOutOfRangeException(nameof(RateFactor), RateFactor, "must be at least 1");
+        if (WaveformDropout is < 0 or >= 1 || double.IsNaN(WaveformDropout))
+            throw new ArgumentOutOfRangeException(nameof(WaveformDropout), WaveformDropout, "must lie in [0, 1)");
     }
 
     /// <summary>A perturbed copy of a batch of rhythm features [B, R] (only the average RR changes; R = 0 passes through).</summary>
@@ -56,7 +63,7 @@ public sealed record BeatAugmentation(int MaxShift, double ScaleRange, double Of
     /// <summary>A perturbed copy of a batch of waveforms [B, 1, L].</summary>
     public Tensor Apply(Tensor waveform)
     {
-        if (MaxShift == 0 && ScaleRange == 0 && OffsetRange == 0 && NoiseStd == 0) return waveform;
+        if (MaxShift == 0 && ScaleRange == 0 && OffsetRange == 0 && NoiseStd == 0 && WaveformDropout == 0) return waveform;
         var (batch, length) = (waveform.shape[0], waveform.shape[2]);
         var x = waveform;
         if (MaxShift > 0)
@@ -69,6 +76,7 @@ public sealed record BeatAugmentation(int MaxShift, double ScaleRange, double Of
         if (ScaleRange > 0) x = x * (1 + (rand(batch, 1, 1) * 2 - 1) * ScaleRange);
         if (OffsetRange > 0) x = x + (rand(batch, 1, 1) * 2 - 1) * OffsetRange;
         if (NoiseStd > 0) x = x + randn_like(x) * NoiseStd;
+        if (WaveformDropout > 0) x = x * (rand(batch, 1, 1) >= WaveformDropout).to_type(x.dtype);
         return x;
     }
 }

@@ -115,7 +115,7 @@ public sealed record TrainingOptions
         ["weightDecay"] = WeightDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["optimizer"] = "Adam",
         ["augmentation"] = Augmentation.IsNone ? "none" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"shift ±{Augmentation.MaxShift}, scale ±{Augmentation.ScaleRange}, offset ±{Augmentation.OffsetRange}, noise {Augmentation.NoiseStd}, average RR ×/÷ {Augmentation.RateFactor}"),
+            $"shift ±{Augmentation.MaxShift}, scale ±{Augmentation.ScaleRange}, offset ±{Augmentation.OffsetRange}, noise {Augmentation.NoiseStd}, average RR ×/÷ {Augmentation.RateFactor}, waveform blanked {Augmentation.WaveformDropout}"),
         ["weightAverageDecay"] = WeightAverageDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["balancing"] = Balancing.ToString(),
         ["balancingStrength"] = BalancingStrength.ToString("R", System.Globalization.CultureInfo.InvariantCulture),

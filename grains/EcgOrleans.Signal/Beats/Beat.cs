@@ -15,13 +15,27 @@ namespace EcgOrleans.Signal.Beats;
 public sealed record Beat(string Record, long Sample, AamiClass? Reference, AnnotationCode? Code, float[] Waveform, float[] Rhythm);
 
 /// <summary>
-/// RR-interval features in the spirit of de Chazal et al. (2004), normalised so that they compare
-/// across patients: the previous, next and local RR intervals divided by the record's average RR so
-/// far, and that average in seconds.
+/// The numbers a beat carries beside its waveform, each normalised by the record so far so that they compare
+/// across patients. First the RR-interval features in the spirit of de Chazal et al. (2004): the previous, next
+/// and local RR intervals divided by the record's average RR, and that average in seconds. Then two morphology
+/// features: the beat's amplitude over the record's average amplitude, and its distance (1 − correlation) from
+/// the record's running template. A model takes none, the RR prefix or all of them.
 /// </summary>
 public static class RhythmFeatures
 {
-    public const int Count = 4;
+    /// <summary>All features a beat carries.</summary>
+    public const int Count = 6;
 
-    public static IReadOnlyList<string> Names { get; } = ["pre-RR/avg", "post-RR/avg", "local-RR/avg", "avg-RR (s)"];
+    /// <summary>The RR-interval features, the first ones (what checkpoints before the morphology features take).</summary>
+    public const int RrCount = 4;
+
+    public static IReadOnlyList<string> Names { get; } =
+        ["pre-RR/avg", "post-RR/avg", "local-RR/avg", "avg-RR (s)", "amplitude/avg", "template distance"];
+
+    /// <summary>Whether a model may take this many features: none, the RR prefix, or all.</summary>
+    public static bool IsValidCount(int count) => count is 0 or RrCount or Count;
+
+    /// <summary>The names of the first <paramref name="count"/> features.</summary>
+    public static IReadOnlyList<string> NamesOf(int count) =>
+        IsValidCount(count) ? [.. Names.Take(count)] : throw new ArgumentOutOfRangeException(nameof(count), count, $"a model takes 0, {RrCount} or {Count} beat features");
 }

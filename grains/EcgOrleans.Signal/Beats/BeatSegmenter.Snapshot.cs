@@ -6,7 +6,7 @@ namespace EcgOrleans.Signal.Beats;
 
 public sealed partial class BeatSegmenter
 {
-    private const int SnapshotMagic = 0x45534731; // "ESG1"
+    private const int SnapshotMagic = 0x45534732; // "ESG2": ESG1 had no morphology features
     private const int MaxSnapshotSamples = 1 << 24;
 
     /// <summary>
@@ -26,6 +26,7 @@ public sealed partial class BeatSegmenter
             w.Write(Representation.SamplesBeforeR);
             w.Write(Representation.SamplingFrequency);
             _baseline.Save(w);
+            _morphology.Save(w);
             w.Write(_pending.Count);
             foreach (var mark in _pending)
             {
@@ -61,13 +62,17 @@ public sealed partial class BeatSegmenter
         try
         {
             using var r = new BinaryReader(new MemoryStream(snapshot), Encoding.UTF8);
-            if (r.ReadInt32() != SnapshotMagic) throw new InvalidDataException("not a beat segmenter snapshot");
+            if (r.ReadInt32() is var magic && magic != SnapshotMagic)
+                throw new InvalidDataException(magic == 0x45534731
+                    ? "a beat segmenter snapshot of an older version (no morphology features): start the record again"
+                    : "not a beat segmenter snapshot");
             var record = r.ReadString();
             var fs = r.ReadDouble();
             var kind = (RepresentationKind)r.ReadInt32();
             if (!Enum.IsDefined(kind)) throw new InvalidDataException($"unknown representation {(int)kind}");
             var representation = new BeatRepresentation(kind, StateFormat.Count(r.ReadInt32(), 1 << 16), r.ReadInt32(), r.ReadDouble());
-            var segmenter = new BeatSegmenter(record, ValidFrequency(fs), representation, BaselineRemover.Load(r));
+            var baseline = BaselineRemover.Load(r);
+            var segmenter = new BeatSegmenter(record, ValidFrequency(fs), representation, baseline, MorphologyTracker.Load(r, representation.Length, QrsSpan(representation)));
 
             var pending = StateFormat.Count(r.ReadInt32(), MaxSnapshotSamples);
             for (var i = 0; i < pending; i++)

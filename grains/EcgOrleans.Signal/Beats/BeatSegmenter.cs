@@ -26,6 +26,7 @@ public sealed partial class BeatSegmenter
     private const double KachueeRrFactor = 1.2;
 
     private readonly BaselineRemover _baseline;
+    private readonly MorphologyTracker _morphology;
     private readonly List<float> _fresh = [];
     private readonly List<BeatMark> _pending = [];
     private readonly Queue<double> _recentRr = new();        // pre-RR (s) of the last LocalBeats beats
@@ -42,16 +43,17 @@ public sealed partial class BeatSegmenter
     private bool _completed;
 
     public BeatSegmenter(string record, double samplingFrequency, BeatRepresentation representation)
-        : this(record, samplingFrequency, representation, new BaselineRemover(ValidFrequency(samplingFrequency)))
+        : this(record, samplingFrequency, representation, new BaselineRemover(ValidFrequency(samplingFrequency)), new MorphologyTracker(representation.Length, QrsSpan(representation)))
     {
     }
 
-    private BeatSegmenter(string record, double samplingFrequency, BeatRepresentation representation, BaselineRemover baseline)
+    private BeatSegmenter(string record, double samplingFrequency, BeatRepresentation representation, BaselineRemover baseline, MorphologyTracker morphology)
     {
         Record = record;
         SamplingFrequency = samplingFrequency;
         Representation = representation;
         _baseline = baseline;
+        _morphology = morphology;
     }
 
     private static double ValidFrequency(double fs) =>
@@ -177,15 +179,36 @@ public sealed partial class BeatSegmenter
 
         var average = _rrSum / _rrCount;
         var local = _recentRr.Average();
-        float[] rhythm = [(float)(preRr / average), (float)(postRr / average), (float)(local / average), (float)average];
 
-        var waveform = Representation.Kind == RepresentationKind.Window
+        var (waveform, amplitude) = Representation.Kind == RepresentationKind.Window
             ? CutWindow(mark.Sample)
             : CutKachuee(mark.Sample, kachueeLength);
-        return new Beat(Record, mark.Sample, mark.Reference, mark.Code, waveform, rhythm);
+        var (relativeAmplitude, templateDistance) = _morphology.Next(waveform, amplitude, regular: IsRegular(preRr / local) && IsRegular(postRr / local));
+        float[] features =
+        [
+            (float)(preRr / average), (float)(postRr / average), (float)(local / average), (float)average,
+            relativeAmplitude, templateDistance,
+        ];
+        return new Beat(Record, mark.Sample, mark.Reference, mark.Code, waveform, features);
     }
 
-    private float[] CutWindow(long r)
+    /// <summary>
+    /// The samples the template distance compares: the QRS complex, R ± 100 ms (from R on for Kachuee beats, which
+    /// start there). Over the whole window, P, T and flutter waves made normal beats of atrial flutter look unlike
+    /// their template.
+    /// </summary>
+    internal static Range QrsSpan(BeatRepresentation representation)
+    {
+        var half = (int)Math.Round(0.1 * representation.SamplingFrequency);
+        var start = Math.Max(0, representation.SamplesBeforeR - half);
+        return start..Math.Min(representation.Length, representation.SamplesBeforeR + half + 1);
+    }
+
+    /// <summary>An RR interval within 20 % of the local one: the beat is neither premature nor followed by a pause.</summary>
+    private static bool IsRegular(double relativeRr) => relativeRr is >= 0.8 and <= 1.2;
+
+    /// <summary>The standardised window and its standard deviation before standardisation (mV).</summary>
+    private (float[] Values, double Scale) CutWindow(long r)
     {
         var rep = Representation;
         var step = SamplingFrequency / rep.SamplingFrequency;
@@ -202,10 +225,11 @@ public sealed partial class BeatSegmenter
         var sd = Math.Sqrt(variance / rep.Length);
         for (var k = 0; k < rep.Length; k++)
             values[k] = sd > 1e-6 ? (float)((values[k] - mean) / sd) : 0f;
-        return values;
+        return (values, sd);
     }
 
-    private float[] CutKachuee(long r, int length)
+    /// <summary>The segment scaled to [0, 1] and zero-padded, and its range before scaling (mV).</summary>
+    private (float[] Values, double Scale) CutKachuee(long r, int length)
     {
         var rep = Representation;
         var step = SamplingFrequency / rep.SamplingFrequency;
@@ -220,7 +244,7 @@ public sealed partial class BeatSegmenter
         var range = max - min;
         for (var k = 0; k < length; k++)
             values[k] = range > 1e-6f ? (values[k] - min) / range : 0f;
-        return values;
+        return (values, range);
     }
 
     /// <summary>Median RR (s) over the beats of the last 10 s and this beat's next interval.</summary>

@@ -178,13 +178,13 @@ public sealed class BeatScorerTests
     [MemberData(nameof(ArchitecturesAndMethods))]
     public void Every_method_scores_a_batch_of_every_architecture(string architecture, string name)
     {
-        var model = ModelFactory.Create(architecture, BeatRepresentation.Kachuee.Length, RhythmFeatures.Count);
+        var model = ModelFactory.Create(architecture, BeatRepresentation.Kachuee.Length, Rhythm);
         var scorer = new BeatScorer(model, SaliencyMethods.Create(name, SaliencyMethodTests.Quick with { MaxRowsPerPass = 64 }));
         var (waveforms, rhythm) = Batch(3, seed: 39, BeatRepresentation.Kachuee.Length);
 
         var scored = scorer.Score(waveforms, rhythm);
 
-        Assert.Equal(3 * (BeatRepresentation.Kachuee.Length + RhythmFeatures.Count), scored.Saliency.Length);
+        Assert.Equal(3 * (BeatRepresentation.Kachuee.Length + Rhythm), scored.Saliency.Length);
         Assert.All(scored.Saliency, v => Assert.True(float.IsFinite(v) && v is >= 0 and <= 1));
     }
 

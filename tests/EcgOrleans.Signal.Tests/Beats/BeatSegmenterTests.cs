@@ -111,6 +111,28 @@ public sealed class BeatSegmenterTests
         Assert.True(v.Average(b => b.Rhythm[1]) > n.Average(b => b.Rhythm[1]), "V is followed by a pause");
     }
 
+    [Theory]
+    [InlineData("208")]
+    [InlineData("119")]
+    [InlineData("228")]
+    public void Morphology_features_set_V_beats_apart_from_the_records_own_normal_beats(string name)
+    {
+        var beats = RecordBeats.Extract(WfdbRecord.Read(TestData.MitBihDirectory, name), BeatRepresentation.Window);
+        static double Median(IEnumerable<float> values)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted[sorted.Length / 2];
+        }
+        var v = beats.Where(b => b.Reference == AamiClass.V).ToList();
+        var n = beats.Where(b => b.Reference == AamiClass.N).ToList();
+
+        // Normal beats match the record's template and its usual amplitude; its V beats do neither.
+        Assert.InRange(Median(n.Select(b => b.Rhythm[5])), 0, 0.1);
+        Assert.True(Median(v.Select(b => b.Rhythm[5])) > 0.25, $"V template distance {Median(v.Select(b => b.Rhythm[5])):F2}");
+        Assert.True(Median(v.Select(b => b.Rhythm[4])) > 1.2 * Median(n.Select(b => b.Rhythm[4])),
+            $"V amplitude {Median(v.Select(b => b.Rhythm[4])):F2}, N {Median(n.Select(b => b.Rhythm[4])):F2}");
+    }
+
     [Fact]
     public void A_refused_push_changes_nothing()
     {
@@ -182,7 +204,7 @@ public sealed class BeatSegmenterTests
 
         var beat = Assert.Single(segmenter.Complete());
 
-        Assert.Equal([1f, 1f, 1f, (float)BeatSegmenter.DefaultRrSeconds], beat.Rhythm);
+        Assert.Equal([1f, 1f, 1f, (float)BeatSegmenter.DefaultRrSeconds, 1f, 0f], beat.Rhythm); // its own amplitude and template
     }
 
     [Property(MaxTest = 10)]
