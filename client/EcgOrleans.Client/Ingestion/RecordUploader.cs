@@ -22,7 +22,7 @@ internal sealed class RecordUploader(IGrainFactory grains, ResiliencePipeline re
     public async Task<UploadResult> UploadAsync(string run, string dataset, ChunkPlan plan, Action<ChunkAck>? acknowledged = null, CancellationToken cancellation = default)
     {
         var grain = grains.GetGrain<IRecordGrain>(GrainKeys.Record(run, dataset, plan.Record));
-        var progress = await resilience.ExecuteAsync(async _ => await grain.GetProgress(), cancellation);
+        var progress = await ProgressAsync(grain, cancellation);
         if (progress.Done) return new UploadResult(plan.Record, progress.BeatsScored, 0, 0);
 
         var next = progress.NextSequence;
@@ -47,7 +47,7 @@ internal sealed class RecordUploader(IGrainFactory grains, ResiliencePipeline re
             }
             catch (EcgRequestException e) when (e.Code == Codes.RecordComplete)
             {
-                var done = await grain.GetProgress();
+                var done = await ProgressAsync(grain, cancellation);
                 return new UploadResult(plan.Record, done.BeatsScored, sent, resumes);
             }
             catch (Exception e) when (ClientResilience.IsTransient(e))
@@ -55,7 +55,26 @@ internal sealed class RecordUploader(IGrainFactory grains, ResiliencePipeline re
                 // Retries ran out for this chunk: ask where the record stands and go on from there.
                 if (++resumes > MaxResumes) throw;
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
-                next = (await resilience.ExecuteAsync(async _ => await grain.GetProgress(), cancellation)).NextSequence;
+                next = (await ProgressAsync(grain, cancellation)).NextSequence;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where the record stands. A silo killed while it hosts the record grain fails calls until the cluster declares
+    /// it dead, which can take longer than one round of retries; like a chunk, the query then waits and asks again.
+    /// </summary>
+    private async Task<RecordProgress> ProgressAsync(IRecordGrain grain, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await resilience.ExecuteAsync(async _ => await grain.GetProgress(), cancellation);
+            }
+            catch (Exception e) when (ClientResilience.IsTransient(e) && attempt < MaxResumes)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
             }
         }
     }

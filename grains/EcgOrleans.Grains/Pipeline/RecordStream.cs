@@ -41,7 +41,7 @@ public sealed class RecordStream
 
     public BeatRepresentation Representation { get; }
 
-    /// <summary>Rhythm features the model takes (0 or <see cref="Signal.Beats.RhythmFeatures.Count"/>).</summary>
+    /// <summary>Beat features the model takes: the first 0, <see cref="Signal.Beats.RhythmFeatures.RrCount"/> or <see cref="Signal.Beats.RhythmFeatures.Count"/> of each beat's.</summary>
     public int RhythmFeatures { get; }
 
     /// <summary>Whether every beat needs a reference class (a run whose saliency target is the reference class).</summary>

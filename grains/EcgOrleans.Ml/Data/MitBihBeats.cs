@@ -8,7 +8,8 @@ public static class MitBihBeats
 {
     /// <summary>
     /// The annotated beats of <paramref name="records"/> in <paramref name="directory"/>, in record order, cut in
-    /// <paramref name="representation"/>, with the first <paramref name="rhythmCount"/> beat features. Records are read in parallel (results do not depend on it).
+    /// <paramref name="representation"/>, with the first <paramref name="rhythmCount"/> beat features. Records are read
+    /// in parallel (results do not depend on it).
     /// </summary>
     public static BeatSet Load(string directory, IReadOnlyList<string> records, BeatRepresentation representation, int rhythmCount, IProgress<string>? progress = null)
     {
