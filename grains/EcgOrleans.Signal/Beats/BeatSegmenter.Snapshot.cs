@@ -6,7 +6,8 @@ namespace EcgOrleans.Signal.Beats;
 
 public sealed partial class BeatSegmenter
 {
-    private const int SnapshotMagic = 0x45534732; // "ESG2": ESG1 had no morphology features
+    private const int SnapshotMagic = 0x45534732; // "ESG2"
+    private const int MagicWithoutMorphology = 0x45534731; // "ESG1": before the morphology features
     private const int MaxSnapshotSamples = 1 << 24;
 
     /// <summary>
@@ -62,8 +63,9 @@ public sealed partial class BeatSegmenter
         try
         {
             using var r = new BinaryReader(new MemoryStream(snapshot), Encoding.UTF8);
-            if (r.ReadInt32() is var magic && magic != SnapshotMagic)
-                throw new InvalidDataException(magic == 0x45534731
+            var magic = r.ReadInt32();
+            if (magic != SnapshotMagic)
+                throw new InvalidDataException(magic == MagicWithoutMorphology
                     ? "a beat segmenter snapshot of an older version (no morphology features): start the record again"
                     : "not a beat segmenter snapshot");
             var record = r.ReadString();

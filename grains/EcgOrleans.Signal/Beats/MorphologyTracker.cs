@@ -19,7 +19,9 @@ internal sealed class MorphologyTracker(int length, Range compared)
     /// <summary>A beat this close to the template joins it even when its rhythm is irregular (atrial fibrillation).</summary>
     public const double SimilarDistance = 0.1;
 
-    private readonly double[] _template = new double[length];
+    // Only the compared span is kept: the rest of a beat never enters a distance.
+    private readonly (int Start, int Count) _span = compared.GetOffsetAndLength(length);
+    private readonly double[] _template = new double[compared.GetOffsetAndLength(length).Length];
     private double _amplitudeSum;
     private long _beats;
     private long _templateBeats;
@@ -33,10 +35,10 @@ internal sealed class MorphologyTracker(int length, Range compared)
     /// </summary>
     public (float Amplitude, float TemplateDistance) Next(ReadOnlySpan<float> waveform, double amplitude, bool regular = true)
     {
-        if (waveform.Length != _template.Length)
-            throw new ArgumentException($"a beat of {waveform.Length} samples for a template of {_template.Length}", nameof(waveform));
-        var (start, count) = compared.GetOffsetAndLength(length);
-        var distance = _templateBeats == 0 ? 0 : 1 - Correlation(waveform.Slice(start, count), _template.AsSpan(start, count));
+        if (waveform.Length != length)
+            throw new ArgumentException($"a beat of {waveform.Length} samples for a template of {length}", nameof(waveform));
+        var shape = waveform.Slice(_span.Start, _span.Count);
+        var distance = _templateBeats == 0 ? 0 : 1 - Correlation(shape, _template);
         _beats++;
         _amplitudeSum += amplitude;
         var mean = _amplitudeSum / _beats;
@@ -46,7 +48,7 @@ internal sealed class MorphologyTracker(int length, Range compared)
         {
             _templateBeats++;
             var weight = 1.0 / Math.Min(_templateBeats, TemplateBeats);
-            for (var i = 0; i < _template.Length; i++) _template[i] += (waveform[i] - _template[i]) * weight;
+            for (var i = 0; i < _template.Length; i++) _template[i] += (shape[i] - _template[i]) * weight;
         }
         return ((float)relative, (float)distance);
     }
@@ -91,9 +93,10 @@ internal sealed class MorphologyTracker(int length, Range compared)
         if (tracker._beats < 0 || tracker._templateBeats < 0 || tracker._templateBeats > tracker._beats)
             throw new InvalidDataException($"corrupt state snapshot: {tracker._templateBeats} template beats of {tracker._beats}");
         tracker._amplitudeSum = r.ReadDouble();
-        if (StateFormat.Count(r.ReadInt32(), length) != length)
-            throw new InvalidDataException($"corrupt state snapshot: template length differs from the representation's {length}");
-        for (var i = 0; i < length; i++) tracker._template[i] = r.ReadDouble();
+        var span = tracker._template.Length;
+        if (StateFormat.Count(r.ReadInt32(), length) != span)
+            throw new InvalidDataException($"corrupt state snapshot: the template's length differs from the compared span's {span}");
+        for (var i = 0; i < span; i++) tracker._template[i] = r.ReadDouble();
         return tracker;
     }
 }
