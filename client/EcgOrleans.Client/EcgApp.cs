@@ -33,6 +33,7 @@ internal static class EcgApp
             config.AddCommand<SiloCommand>("silo").WithDescription("Run a silo in this process (no HTTP surfaces), for scaling runs and scripts.");
             config.AddCommand<TrainCommand>("train").WithDescription("Train a beat classifier on MIT-BIH (intra- or inter-patient) and write a checkpoint.");
             config.AddCommand<CalibrateCommand>("calibrate").WithDescription("Choose one class's decision bias on a checkpoint's validation records and write the calibrated checkpoint (same weights).");
+            config.AddCommand<EnsembleCommand>("ensemble").WithDescription("Combine checkpoints trained alike (other seeds) into one ensemble checkpoint: mean logits, scored on their validation and test records.");
             config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Per-class AAMI figures and confusion matrix of a checkpoint on MIT-BIH.");
             config.AddCommand<SynthCommand>("synth").WithDescription("Write a synthetic ECG database (ECGSYN model) as WFDB records.");
         });

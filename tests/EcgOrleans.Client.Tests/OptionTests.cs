@@ -128,12 +128,14 @@ public sealed class OptionTests
 
     [Theory]
     [InlineData(new[] { "calibrate", "--out", "x.ckpt" }, "--checkpoint FILE is required")]
+    [InlineData(new[] { "ensemble", "a.ckpt", "b.ckpt" }, "--out FILE is required (where the ensemble checkpoint goes)")]
+    [InlineData(new[] { "ensemble", "a.ckpt", "--out", "e.ckpt" }, "give at least two checkpoints to combine, not 1")]
     [InlineData(new[] { "calibrate", "--checkpoint", "x.ckpt" }, "--out FILE is required (where the calibrated checkpoint goes)")]
     [InlineData(new[] { "calibrate", "--checkpoint", "x.ckpt", "--out", "y.ckpt", "--class", "X" }, "--class 'X' is not an AAMI class (N, S, V, F, Q)")]
     [InlineData(new[] { "calibrate", "--checkpoint", "x.ckpt", "--out", "y.ckpt", "--class", "2" }, "--class '2' is not an AAMI class (N, S, V, F, Q)")]
     [InlineData(new[] { "calibrate", "--checkpoint", "x.ckpt", "--out", "y.ckpt", "--step", "0" }, "--step 0: give a positive number no larger than --limit")]
     [InlineData(new[] { "train", "--out", "y.ckpt", "--calibrate-class", "Z" }, "--calibrate-class 'Z' is not an AAMI class (N, S, V, F, Q)")]
-    public async Task Calibration_options_are_checked(string[] args, string message)
+    public async Task Calibration_and_ensemble_options_are_checked(string[] args, string message)
     {
         Assert.Equal(message, await CommandLineError(args));
     }

@@ -37,6 +37,7 @@ public sealed class BundledCheckpointTests
     /// </summary>
     [Theory]
     [InlineData("kachuee-window-ds1.ckpt", 77.3, 87.4, 92.7, 0f)]
+    [InlineData("kachuee-window-ds1-ensemble.ckpt", 74.8, 89.8, 90.8, 0f)]
     [InlineData("resnet-window-ds1.ckpt", 91.2, 69.7, 86.7, 0f)]
     [InlineData("kachuee-kachuee-ds1.ckpt", 83.3, 50.5, 85.6, 0f)]
     public void Bundled_checkpoint_stores_the_ds2_figures_the_readme_quotes(string file, double vSensitivity, double vPredictivity, double accuracy, float vOffset)
@@ -75,5 +76,21 @@ public sealed class BundledCheckpointTests
         Assert.InRange(v.Sensitivity!.Value, w.Sensitivity!.Value - 0.005, w.Sensitivity.Value + 0.005);
         Assert.InRange(v.PositivePredictivity!.Value, w.PositivePredictivity!.Value - 0.005, w.PositivePredictivity.Value + 0.005);
         Assert.InRange(actual.Accuracy, claimed.Accuracy - 0.002, claimed.Accuracy + 0.002);
+    }
+
+    [Fact]
+    public void The_bundled_ensemble_is_the_bundled_kachuee_model_and_two_more_seeds_of_its_recipe()
+    {
+        var single = Checkpoint.ReadMetadata(Path.Combine(ModelsDirectory, "kachuee-window-ds1.ckpt"));
+        var ensemble = Checkpoint.ReadMetadata(Path.Combine(ModelsDirectory, "kachuee-window-ds1-ensemble.ckpt"));
+
+        Assert.Equal([1, 2, 3], ensemble.Ensemble.Select(m => m.Seed));
+        Assert.Equal(single.WeightsSha256, ensemble.Ensemble[0].WeightsSha256);
+        Assert.Equal(single.ValidationRecords, ensemble.ValidationRecords);
+        // The same command but for the seed (and the file it wrote).
+        static string Recipe(string command) => System.Text.RegularExpressions.Regex.Replace(command, @"--seed \d+|--out \S+", "");
+        Assert.All(ensemble.Ensemble, m => Assert.Equal(Recipe(single.Training["command"]), Recipe(m.Command)));
+        // Its member figures are those the members' own checkpoints reported; the first is the single model's.
+        Assert.Equal(single.Test!.ConfusionRows, ensemble.Ensemble[0].Test!.ConfusionRows);
     }
 }

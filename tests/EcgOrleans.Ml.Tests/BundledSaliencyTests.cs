@@ -69,10 +69,11 @@ public sealed class BundledSaliencyTests(ITestOutputHelper output)
     /// The Kachuee model only: on the bundled ResNet, vanilla gradients delete barely better than random order (area
     /// ratio 0.93, winning on 53 % of the same beats), the known weakness of raw gradients in deep batch-normalised networks.
     /// </summary>
-    [Fact]
-    public void On_the_bundled_kachuee_model_vanilla_saliency_deletes_better_than_random_order()
+    [Theory]
+    [InlineData("kachuee-window-ds1")]
+    [InlineData("kachuee-window-ds1-ensemble")]
+    public void On_the_bundled_kachuee_model_vanilla_saliency_deletes_better_than_random_order(string name)
     {
-        const string name = "kachuee-window-ds1";
         var (loaded, set, sample) = Load(name, 300);
         using var model = loaded.Model;
         using var scope = NewDisposeScope();

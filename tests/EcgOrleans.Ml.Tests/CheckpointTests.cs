@@ -143,6 +143,60 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("decision bias", error.Message);
     }
 
+    private string SaveEnsemble(int members)
+    {
+        manual_seed(13);
+        using var model = ModelFactory.Create("kachuee", 256, 4, members);
+        var path = Path.Combine(directory, $"ensemble{members}.ckpt");
+        Checkpoint.Save(path, model, MetadataFor(model, BeatRepresentation.Window) with
+        {
+            Ensemble = [.. Enumerable.Range(1, members).Select(i => new EnsembleMember { Source = $"s{i}.ckpt", Seed = i })],
+        });
+        return path;
+    }
+
+    [Fact]
+    public void An_ensemble_checkpoint_round_trips_its_members_and_outputs()
+    {
+        using var scope = NewDisposeScope();
+        var path = SaveEnsemble(3);
+        manual_seed(13);
+        using var original = ModelFactory.Create("kachuee", 256, 4, 3);
+        original.eval();
+
+        var loaded = Checkpoint.Load(path);
+        using var model = loaded.Model;
+
+        var ensemble = Assert.IsType<BeatEnsemble>(model);
+        Assert.Equal(3, ensemble.MemberCount);
+        Assert.Equal("kachuee", ModelFactory.ArchitectureOf(model));
+        Assert.Equal([1, 2, 3], loaded.Metadata.Ensemble.Select(m => m.Seed));
+        var input = randn(2, 1, 256);
+        var rhythm = randn(2, 4);
+        Assert.Equal(0f, (original.forward(input, rhythm) - model.forward(input, rhythm)).abs().max().item<float>());
+    }
+
+    [Fact]
+    public void An_ensemble_checkpoint_whose_member_list_does_not_fit_its_weights_is_reported()
+    {
+        var path = SaveEnsemble(3);
+        var (json, weights) = Split(File.ReadAllBytes(path));
+        var metadata = JsonSerializer.Deserialize<CheckpointMetadata>(json, Checkpoint.JsonOptions)!;
+        File.WriteAllBytes(path, Assemble(JsonSerializer.SerializeToUtf8Bytes(metadata with { Ensemble = metadata.Ensemble.Take(2).ToList() }, Checkpoint.JsonOptions), weights));
+        LoadFails(path, "the weights do not fit an ensemble of 2 kachuee models");
+        File.WriteAllBytes(path, Assemble(JsonSerializer.SerializeToUtf8Bytes(metadata with { Ensemble = metadata.Ensemble.Take(1).ToList() }, Checkpoint.JsonOptions), weights));
+        LoadFails(path, "an ensemble of 1 members");
+    }
+
+    [Fact]
+    public void Metadata_that_counts_other_members_than_the_model_holds_is_refused_on_save()
+    {
+        using var model = ModelFactory.Create("kachuee", 256, 4, 2);
+        var error = Assert.Throws<ArgumentException>(() => Checkpoint.Save(Path.Combine(directory, "x.ckpt"), model, MetadataFor(model, BeatRepresentation.Window)));
+        Assert.Contains("kachuee x1", error.Message);
+        Assert.Contains("kachuee x2", error.Message);
+    }
+
     private CheckpointException LoadFails(string path, string expected)
     {
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));

@@ -65,9 +65,7 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
         var protocol = Protocols.Parse(metadata.Protocol);
         if (MitBihData.Problem(settings.Data, Protocols.Records(protocol)) is { } problem) return MitBihData.Report(problem);
 
-        var beats = MitBihBeats.Load(settings.Data!, Protocols.Records(protocol), BeatRepresentation.Parse(metadata.Representation),
-            metadata.RhythmFeatureCount);
-        var split = Protocols.Split(protocol, beats, protocol == SplitProtocol.Inter ? metadata.ValidationRecords : null);
+        var split = CheckpointFile.OwnSplit(settings.Data!, metadata, protocol);
         AnsiConsole.MarkupLine(Markup.Escape(
             $"{metadata.Architecture} ({metadata.Representation}, trained {metadata.Protocol}-patient): calibrating {target} on {split.Validation.Count} validation beats" +
             (protocol == SplitProtocol.Inter ? $" of records {string.Join(" ", split.ValidationRecords)}" : "") + $"; {split.Test.Count} test beats"));
@@ -82,7 +80,7 @@ internal sealed class CalibrateCommand : Command<CalibrateCommand.Settings>
             AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
             return 2;
         }
-        var command = "ecg " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+        var command = CheckpointFile.CommandLine();
         var calibrated = calibration.Annotate(metadata, protocol, split, command, settings.Limit, settings.Step);
         Ml.Checkpoints.Checkpoint.Save(settings.Out!, model, calibrated);
 

@@ -1,5 +1,8 @@
 using System.Globalization;
 using EcgOrleans.Ml.Checkpoints;
+using EcgOrleans.Ml.Data;
+using EcgOrleans.Ml.Evaluation;
+using EcgOrleans.Signal.Beats;
 using Spectre.Console;
 
 namespace EcgOrleans.Client.Commands;
@@ -24,4 +27,17 @@ internal static class CheckpointFile
     /// <summary>A decision bias as "[0.00, 0.00, 2.05, 0.00, 0.00]".</summary>
     public static string FormatBias(IEnumerable<float> bias) =>
         $"[{string.Join(", ", bias.Select(b => b.ToString("0.00", CultureInfo.InvariantCulture)))}]";
+
+    /// <summary>
+    /// The MIT-BIH beats of the checkpoint's own protocol as it was trained: its representation and features, split
+    /// with its own validation records, so validation and test figures are measured on what its metadata names.
+    /// </summary>
+    public static ProtocolSplit OwnSplit(string data, CheckpointMetadata metadata, SplitProtocol protocol)
+    {
+        var beats = MitBihBeats.Load(data, Protocols.Records(protocol), BeatRepresentation.Parse(metadata.Representation), metadata.RhythmFeatureCount);
+        return Protocols.Split(protocol, beats, protocol == SplitProtocol.Inter ? metadata.ValidationRecords : null);
+    }
+
+    /// <summary>This process's command line as "ecg ...": what a written checkpoint records it was made by. Argument 0 is the program; the rest starts with the command name.</summary>
+    public static string CommandLine() => "ecg " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
 }

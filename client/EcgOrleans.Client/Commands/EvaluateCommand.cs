@@ -77,7 +77,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             return 0;
         }
         AnsiConsole.MarkupLine(Markup.Escape(
-            $"{metadata.Architecture} ({metadata.Representation}, {metadata.RhythmFeatureCount} rhythm features, trained {metadata.Protocol}-patient, epoch {metadata.SelectedEpoch}/{metadata.EpochsRun}, seed {metadata.Seed})"));
+            $"{metadata.Architecture} ({metadata.Representation}, {metadata.RhythmFeatureCount} rhythm features, trained {metadata.Protocol}-patient, {Training(metadata)})"));
         if (model.HasDecisionBias)
             AnsiConsole.MarkupLine(Markup.Escape(
                 $"decision: argmax(logits + {CheckpointFile.FormatBias(model.DecisionBias)}) ({metadata.Training.GetValueOrDefault("calibrationRule", "decision bias")})"));
@@ -85,6 +85,11 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         AnsiConsole.Write(ResultTables.Confusion(result));
         return 0;
     }
+
+    /// <summary>"epoch 3/11, seed 1", or for an ensemble its members' epochs and seeds.</summary>
+    private static string Training(CheckpointMetadata m) => m.Ensemble.Count == 0
+        ? $"epoch {m.SelectedEpoch}/{m.EpochsRun}, seed {m.Seed}"
+        : $"ensemble of {m.Ensemble.Count}: epochs {string.Join(", ", m.Ensemble.Select(e => $"{e.SelectedEpoch}/{e.EpochsRun}"))}, seeds {string.Join(", ", m.Ensemble.Select(e => e.Seed))}";
 
     /// <summary>Test beats the model was trained on make a figure meaningless: say so.</summary>
     private static string? Leak(CheckpointMetadata metadata, SplitProtocol protocol) => (metadata.Protocol, protocol) switch

@@ -165,8 +165,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         var predicted = Evaluator.Predict(model, split.Test);
         var test = Metrics.From(Evaluator.Confusion(split.Test.Labels, predicted));
-        // GetCommandLineArgs()[0] is the program; the rest starts with the command name ("train").
-        var command = "ecg " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+        var command = CheckpointFile.CommandLine();
         var byRecord = protocol == SplitProtocol.Inter
             ? Evaluator.ConfusionByRecord(split.Test, predicted).ToDictionary(kv => kv.Key, kv => kv.Value.ToRows())
             : [];

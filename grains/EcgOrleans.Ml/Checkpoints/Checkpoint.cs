@@ -46,10 +46,11 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(metadata);
         var architecture = ModelFactory.ArchitectureOf(model);
         if (!string.Equals(architecture, metadata.Architecture, StringComparison.Ordinal)
-            || metadata.WaveformLength != model.WaveformLength || metadata.RhythmFeatureCount != model.RhythmFeatures)
+            || metadata.WaveformLength != model.WaveformLength || metadata.RhythmFeatureCount != model.RhythmFeatures
+            || metadata.MemberCount != ModelFactory.MemberCountOf(model))
             throw new ArgumentException(
-                $"metadata ({metadata.Architecture}, {metadata.WaveformLength} samples, {metadata.RhythmFeatureCount} rhythm features) does not describe the model " +
-                $"({architecture}, {model.WaveformLength}, {model.RhythmFeatures})", nameof(metadata));
+                $"metadata ({metadata.Architecture} x{metadata.MemberCount}, {metadata.WaveformLength} samples, {metadata.RhythmFeatureCount} rhythm features) does not describe the model " +
+                $"({architecture} x{ModelFactory.MemberCountOf(model)}, {model.WaveformLength}, {model.RhythmFeatures})", nameof(metadata));
         if (!BiasOf(metadata).SequenceEqual(model.DecisionBias))
             throw new ArgumentException(
                 $"metadata decision bias [{string.Join(", ", BiasOf(metadata))}] is not the model's [{string.Join(", ", model.DecisionBias)}]", nameof(metadata));
@@ -96,7 +97,7 @@ public static class Checkpoint
         BeatClassifier model;
         try
         {
-            model = ModelFactory.Create(metadata.Architecture, metadata.WaveformLength, metadata.RhythmFeatureCount);
+            model = ModelFactory.Create(metadata.Architecture, metadata.WaveformLength, metadata.RhythmFeatureCount, metadata.MemberCount);
         }
         catch (ArgumentException e)
         {
@@ -114,7 +115,7 @@ public static class Checkpoint
         {
             model.Dispose();
             throw new CheckpointException(path,
-                $"the weights do not fit a {metadata.Architecture} model of {metadata.WaveformLength} samples with {metadata.RhythmFeatureCount} rhythm features: {e.Message}", e);
+                $"the weights do not fit {Describe(metadata)} of {metadata.WaveformLength} samples with {metadata.RhythmFeatureCount} rhythm features: {e.Message}", e);
         }
         model.eval();
         model.DecisionBias = BiasOf(metadata);
@@ -220,8 +221,15 @@ public static class Checkpoint
             return $"decision bias has {bias.Count} values for {m.Classes.Count} classes";
         if (m.DecisionBias is { } offsets && offsets.Any(v => !float.IsFinite(v))) return "decision bias holds a value that is not finite";
         if (m.WeightsSha256 is not { Length: 64 }) return "no SHA-256 of the weights";
+        if (m.Ensemble is null) return "ensemble is null (leave it out or give [] for one model)";
+        if (m.Ensemble.Count is 1 or > BeatEnsemble.MaxMembers)
+            return $"an ensemble of {m.Ensemble.Count} members (an ensemble holds 2 to {BeatEnsemble.MaxMembers}; one model lists none)";
         return null;
     }
+
+    /// <summary>"a kachuee model" or "an ensemble of 3 kachuee models", for messages.</summary>
+    public static string Describe(CheckpointMetadata m) =>
+        m.MemberCount == 1 ? $"a {m.Architecture} model" : $"an ensemble of {m.MemberCount} {m.Architecture} models";
 
     /// <summary>The metadata's decision bias with "none" (empty or absent) as zeros.</summary>
     private static float[] BiasOf(CheckpointMetadata m) => m.DecisionBias is { Count: > 0 } bias ? [.. bias] : new float[BeatClassifier.ClassCount];

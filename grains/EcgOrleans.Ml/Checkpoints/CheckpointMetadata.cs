@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using EcgOrleans.Ml.Evaluation;
 
 namespace EcgOrleans.Ml.Checkpoints;
@@ -59,4 +60,38 @@ public sealed record CheckpointMetadata
 
     /// <summary>Lower-case hex SHA-256 of the weight bytes; filled in by <see cref="Checkpoint.Save"/>.</summary>
     public string WeightsSha256 { get; init; } = "";
+
+    /// <summary>
+    /// Empty for one model. For an ensemble (<see cref="Models.BeatEnsemble"/>, made by <c>ecg ensemble</c>), one entry
+    /// per member in weight order: where it came from and its own figures. <see cref="Seed"/>, <see cref="EpochsRun"/>
+    /// and <see cref="SelectedEpoch"/> are then the first member's.
+    /// </summary>
+    public IReadOnlyList<EnsembleMember> Ensemble { get; init; } = [];
+
+    /// <summary>How many models the weights hold: 1, or the ensemble's member count.</summary>
+    [JsonIgnore]
+    public int MemberCount => Ensemble.Count == 0 ? 1 : Ensemble.Count;
+}
+
+/// <summary>One model of an ensemble checkpoint, as its own checkpoint described it.</summary>
+public sealed record EnsembleMember
+{
+    /// <summary>The member's checkpoint file name when the ensemble was made.</summary>
+    public string Source { get; init; } = "";
+
+    public int Seed { get; init; }
+
+    public int EpochsRun { get; init; }
+
+    public int SelectedEpoch { get; init; }
+
+    /// <summary>The command that trained it (its checkpoint's <c>training.command</c>).</summary>
+    public string Command { get; init; } = "";
+
+    /// <summary>The SHA-256 of the member checkpoint's own weights: which training run it is.</summary>
+    public string WeightsSha256 { get; init; } = "";
+
+    public EvaluationResult? Validation { get; init; }
+
+    public EvaluationResult? Test { get; init; }
 }

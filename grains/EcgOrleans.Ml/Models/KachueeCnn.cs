@@ -10,7 +10,7 @@ namespace EcgOrleans.Ml.Models;
 /// [conv k5 → ReLU → conv k5 → + skip → ReLU → max-pool k5 s2], flatten, then FC 32 → ReLU → FC 32 → ReLU → 5 logits.
 /// Rhythm features, when the model takes any, join the flattened features before the fully connected head.
 /// </summary>
-public sealed class KachueeCnn : BeatClassifier
+public sealed class KachueeCnn : BeatClassifier, ISplitAtFeatureMaps
 {
     public const string ArchitectureName = "kachuee";
     private const int Filters = 32;
@@ -46,19 +46,30 @@ public sealed class KachueeCnn : BeatClassifier
     public override (Tensor Logits, Tensor Features) ForwardWithFeatures(Tensor waveform, Tensor rhythm)
     {
         ModelInput.Validate(this, waveform, rhythm);
+        var features = FeatureMaps(waveform);
+        return (Head(features, rhythm), features);
+    }
+
+    Tensor ISplitAtFeatureMaps.FeatureMaps(Tensor waveform) => FeatureMaps(waveform);
+
+    Tensor ISplitAtFeatureMaps.Head(Tensor features, Tensor rhythm) => Head(features, rhythm);
+
+    /// <summary>The last residual block's output before its pool [B, 32, T]: what Grad-CAM weighs.</summary>
+    private Tensor FeatureMaps(Tensor waveform)
+    {
         // The trunk runs channels-last (see ChannelsLast1d); the stem's single input channel gains nothing from it.
         var x = ChannelsLast1d.From(stem.forward(waveform));
-        Tensor features = x;
-        for (var i = 0; i < BlockCount; i++)
-        {
-            // Grad-CAM wants the last convolution's activations at their finest resolution: before the last pool.
-            features = blocks[i].forward(x);
-            x = ChannelsLast1d.MaxPool(features, PoolKernel, PoolStride);
-        }
-        var flat = x.flatten(1); // copies back to channel-major order, the order fc1's weights were trained on
+        for (var i = 0; i < BlockCount - 1; i++) x = ChannelsLast1d.MaxPool(blocks[i].forward(x), PoolKernel, PoolStride);
+        // Grad-CAM wants the last convolution's activations at their finest resolution: before the last pool.
+        return blocks[BlockCount - 1].forward(x);
+    }
+
+    private Tensor Head(Tensor features, Tensor rhythm)
+    {
+        var flat = ChannelsLast1d.MaxPool(features, PoolKernel, PoolStride).flatten(1); // copies back to channel-major order, the order fc1's weights were trained on
         if (RhythmFeatures > 0) flat = cat([flat, rhythm], 1);
         var hidden = nn.functional.relu(fc2.forward(nn.functional.relu(fc1.forward(flat))));
-        return (output.forward(hidden), features);
+        return output.forward(hidden);
     }
 
     /// <summary>Length after <paramref name="stages"/> max-pools of kernel 5, stride 2, no padding.</summary>

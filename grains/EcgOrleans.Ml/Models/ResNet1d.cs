@@ -11,7 +11,7 @@ namespace EcgOrleans.Ml.Models;
 /// <see cref="BlocksPerStage"/> blocks (32 → 64 → 128), global average pooling, and the rhythm features
 /// joined before a small fully connected head.
 /// </summary>
-public sealed class ResNet1d : BeatClassifier
+public sealed class ResNet1d : BeatClassifier, ISplitAtFeatureMaps
 {
     public const string ArchitectureName = "resnet";
 
@@ -57,14 +57,28 @@ public sealed class ResNet1d : BeatClassifier
     public override (Tensor Logits, Tensor Features) ForwardWithFeatures(Tensor waveform, Tensor rhythm)
     {
         ModelInput.Validate(this, waveform, rhythm);
+        var features = FeatureMaps(waveform);
+        return (Head(features, rhythm), features);
+    }
+
+    Tensor ISplitAtFeatureMaps.FeatureMaps(Tensor waveform) => FeatureMaps(waveform);
+
+    Tensor ISplitAtFeatureMaps.Head(Tensor features, Tensor rhythm) => Head(features, rhythm);
+
+    /// <summary>The last block's output after the final BN and ReLU [B, 128, T]: what Grad-CAM weighs.</summary>
+    private Tensor FeatureMaps(Tensor waveform)
+    {
         // The blocks run channels-last (see ChannelsLast1d); the stem's single input channel gains nothing from it.
         var x = nn.functional.relu(ChannelsLast1d.BatchNorm(stemNorm, ChannelsLast1d.From(stem.forward(waveform))));
         foreach (var block in blocks) x = block.forward(x);
-        var features = nn.functional.relu(ChannelsLast1d.BatchNorm(finalNorm, x));
+        return nn.functional.relu(ChannelsLast1d.BatchNorm(finalNorm, x));
+    }
+
+    private Tensor Head(Tensor features, Tensor rhythm)
+    {
         var pooled = features.mean([2L]);
         if (RhythmFeatures > 0) pooled = cat([pooled, rhythm], 1);
-        var logits = output.forward(nn.functional.relu(fc.forward(pooled)));
-        return (logits, features);
+        return output.forward(nn.functional.relu(fc.forward(pooled)));
     }
 
     private sealed class PreActivationBlock : nn.Module<Tensor, Tensor>

@@ -20,7 +20,7 @@ internal sealed class WeightAverage : IDisposable
     public WeightAverage(BeatClassifier source, double decay)
     {
         this.decay = decay;
-        Average = ModelFactory.Create(ModelFactory.ArchitectureOf(source), source.WaveformLength, source.RhythmFeatures);
+        Average = ModelFactory.Create(ModelFactory.ArchitectureOf(source), source.WaveformLength, source.RhythmFeatures, ModelFactory.MemberCountOf(source));
         Copy(source, Average);
         Average.eval();
         foreach (var p in Average.parameters()) p.requires_grad = false;
