@@ -313,6 +313,7 @@ public sealed class CheckpointTests : IDisposable
     [InlineData("\"waveformLength\": 256", "\"waveformLength\": 300", "the metadata says 300")]
     [InlineData("\"rhythmFeatureCount\": 4", "\"rhythmFeatureCount\": 3", "none of 0, 4 and 6")]
     [InlineData("\"N\",", "\"S\",", "class order")]
+    [InlineData("\"featureStandardisation\": null", "\"featureStandardisation\": {\"mean\": [1], \"scale\": [1]}", "1 means and 1 scales for 4 features")]
     public void Inconsistent_metadata_is_reported(string from, string to, string expected)
     {
         var path = SaveOne();

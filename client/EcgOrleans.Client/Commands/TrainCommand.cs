@@ -82,6 +82,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--morphology"), Description("Also take the two morphology features: amplitude over the record's average, distance from the record's template.")]
         public bool Morphology { get; init; }
 
+        [CommandOption("--standardise-features"), Description("Standardise the beat features with their training-beat mean and spread (kept in the checkpoint).")]
+        public bool StandardiseFeatures { get; init; }
+
         [CommandOption("--validation <RECORDS>"), Description("Inter-patient: DS1 records held out for epoch selection (comma separated).")]
         public string? ValidationRecords { get; init; }
 
@@ -126,6 +129,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 Balancing = ParseBalancing(settings.Balancing),
                 BalancingStrength = settings.BalanceStrength,
                 Selection = ParseSelection(settings.Selection),
+                StandardiseFeatures = settings.StandardiseFeatures,
                 Patience = settings.Patience,
                 Seed = settings.Seed,
                 Threads = settings.Threads,
@@ -184,6 +188,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             Seed = settings.Seed,
             EpochsRun = result.EpochsRun,
             SelectedEpoch = result.SelectedEpoch,
+            FeatureStandardisation = model.Standardisation,
             Training = new Dictionary<string, string>(options.Describe())
             {
                 ["trainingBeats"] = split.Training.Count.ToString(CultureInfo.InvariantCulture),

@@ -54,6 +54,8 @@ public static class Checkpoint
         if (!BiasOf(metadata).SequenceEqual(model.DecisionBias))
             throw new ArgumentException(
                 $"metadata decision bias [{string.Join(", ", BiasOf(metadata))}] is not the model's [{string.Join(", ", model.DecisionBias)}]", nameof(metadata));
+        if (!FeatureStandardisation.Same(metadata.FeatureStandardisation, model.Standardisation))
+            throw new ArgumentException("metadata feature standardisation is not the model's", nameof(metadata));
         var weights = WeightBytes(model);
         var complete = metadata with { WeightsSha256 = Sha256(weights) };
         var json = JsonSerializer.SerializeToUtf8Bytes(complete, JsonOptions);
@@ -119,6 +121,7 @@ public static class Checkpoint
         }
         model.eval();
         model.DecisionBias = BiasOf(metadata);
+        model.Standardisation = metadata.FeatureStandardisation;
         return new LoadedCheckpoint(model, metadata);
     }
 
@@ -221,6 +224,7 @@ public static class Checkpoint
             return $"decision bias has {bias.Count} values for {m.Classes.Count} classes";
         if (m.DecisionBias is { } offsets && offsets.Any(v => !float.IsFinite(v))) return "decision bias holds a value that is not finite";
         if (m.WeightsSha256 is not { Length: 64 }) return "no SHA-256 of the weights";
+        if (m.FeatureStandardisation?.Problem(m.RhythmFeatureCount) is { } standardisation) return standardisation;
         if (m.Ensemble is null) return "ensemble is null (leave it out or give [] for one model)";
         if (m.Ensemble.Count is 1 or > BeatEnsemble.MaxMembers)
             return $"an ensemble of {m.Ensemble.Count} members (an ensemble holds 2 to {BeatEnsemble.MaxMembers}; one model lists none)";

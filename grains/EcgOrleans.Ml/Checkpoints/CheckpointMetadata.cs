@@ -44,6 +44,12 @@ public sealed record CheckpointMetadata
     /// </summary>
     public IReadOnlyList<float> DecisionBias { get; init; } = [];
 
+    /// <summary>
+    /// The beat-feature standardisation the model applies before its head (<see cref="Models.FeatureStandardisation"/>);
+    /// null (older checkpoints, models trained without it): none.
+    /// </summary>
+    public Models.FeatureStandardisation? FeatureStandardisation { get; init; }
+
     /// <summary>How training was set up (batch size, learning rate, class balancing, ...), for the record.</summary>
     public IReadOnlyDictionary<string, string> Training { get; init; } = new Dictionary<string, string>();
 

@@ -68,6 +68,7 @@ public static class Ensembles
         if (!first.ValidationRecords.SequenceEqual(other.ValidationRecords))
             return $"validation records ({string.Join(" ", other.ValidationRecords)}, not {string.Join(" ", first.ValidationRecords)})";
         if (!first.TestRecords.SequenceEqual(other.TestRecords)) return "test records";
+        if (!FeatureStandardisation.Same(first.FeatureStandardisation, other.FeatureStandardisation)) return "feature standardisation";
         return null;
     }
 }

@@ -117,6 +117,31 @@ public sealed class BeatSet
         return Subset([.. Enumerable.Range(0, Count).Where(i => wanted.Contains(records[i]))]);
     }
 
+    /// <summary>Mean and standard deviation of each beat feature over the set (a constant feature gets scale 1).</summary>
+    public Models.FeatureStandardisation FeatureStandardisation()
+    {
+        if (Count == 0) throw new InvalidOperationException("no beats to fit a feature standardisation on");
+        var mean = new double[RhythmCount];
+        var square = new double[RhythmCount];
+        for (var i = 0; i < Count; i++)
+        for (var f = 0; f < RhythmCount; f++)
+        {
+            double v = rhythm[(long)i * RhythmCount + f];
+            mean[f] += v;
+            square[f] += v * v;
+        }
+        var means = new float[RhythmCount];
+        var scales = new float[RhythmCount];
+        for (var f = 0; f < RhythmCount; f++)
+        {
+            var m = mean[f] / Count;
+            var sd = Math.Sqrt(Math.Max(0, square[f] / Count - m * m));
+            means[f] = (float)m;
+            scales[f] = sd > 1e-6 ? (float)sd : 1f;
+        }
+        return new Models.FeatureStandardisation(means, scales);
+    }
+
     /// <summary>Concatenation of sets with the same shape.</summary>
     public static BeatSet Concat(IReadOnlyList<BeatSet> sets)
     {

@@ -13,6 +13,7 @@ public abstract class BeatClassifier : nn.Module<Tensor, Tensor, Tensor>
     public const int ClassCount = 5;
 
     private float[] decisionBias = new float[ClassCount];
+    private FeatureStandardisation? standardisation;
 
     // Every process that builds a model (silo, CLI, benches, tests) gets the allocator settings before its first
     // tensor of model work; forgetting them at one entry point would cost that process about a third of its speed.
@@ -48,6 +49,22 @@ public abstract class BeatClassifier : nn.Module<Tensor, Tensor, Tensor>
     }
 
     public bool HasDecisionBias => decisionBias.Any(v => v != 0);
+
+    /// <summary>How the model standardises its beat features before its head; null: it takes them as they come.</summary>
+    public virtual FeatureStandardisation? Standardisation
+    {
+        get => standardisation;
+        set
+        {
+            if (value?.Problem(RhythmFeatures) is { } problem) throw new ArgumentException(problem, nameof(value));
+            standardisation = value;
+        }
+    }
+
+    /// <summary>Rhythm features [B, R] as the head takes them: standardised when <see cref="Standardisation"/> is set.</summary>
+    protected Tensor Standardised(Tensor rhythm) => standardisation is not { } s || RhythmFeatures == 0
+        ? rhythm
+        : (rhythm - tensor(s.Mean.ToArray(), dtype: rhythm.dtype, device: rhythm.device)) / tensor(s.Scale.ToArray(), dtype: rhythm.dtype, device: rhythm.device);
 
     /// <summary>Logits [B, 5] plus <see cref="DecisionBias"/>: what argmax and softmax are taken of.</summary>
     public Tensor DecisionLogits(Tensor logits) =>

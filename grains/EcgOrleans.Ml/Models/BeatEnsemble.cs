@@ -37,6 +37,8 @@ public sealed class BeatEnsemble : BeatClassifier
                 throw new ArgumentException(
                     $"ensemble member {i + 1} is a {architecture} model of {member.WaveformLength} samples with {member.RhythmFeatures} rhythm features; " +
                     $"member 1 is a {MemberArchitecture} model of {WaveformLength} samples with {RhythmFeatures}", nameof(members));
+            if (!FeatureStandardisation.Same(member.Standardisation, members[0].Standardisation))
+                throw new ArgumentException($"ensemble member {i + 1} standardises its features otherwise than member 1", nameof(members));
             // A member's own decision bias would be lost: the ensemble decides on the mean of the raw logits.
             if (member.HasDecisionBias)
                 throw new ArgumentException($"ensemble member {i + 1} carries a decision bias; combine uncalibrated models and calibrate the ensemble", nameof(members));
@@ -50,7 +52,15 @@ public sealed class BeatEnsemble : BeatClassifier
 
     public int MemberCount => members.Count;
 
-    public BeatClassifier Member(int index) => members[index];
+    /// <summary>The members' (one for all: each applies it in its own head).</summary>
+    public override FeatureStandardisation? Standardisation
+    {
+        get => members[0].Standardisation;
+        set
+        {
+            foreach (var member in members) member.Standardisation = value;
+        }
+    }
 
     public override (Tensor Logits, Tensor Features) ForwardWithFeatures(Tensor waveform, Tensor rhythm)
     {

@@ -67,7 +67,7 @@ public sealed class KachueeCnn : BeatClassifier, ISplitAtFeatureMaps
     private Tensor Head(Tensor features, Tensor rhythm)
     {
         var flat = ChannelsLast1d.MaxPool(features, PoolKernel, PoolStride).flatten(1); // copies back to channel-major order, the order fc1's weights were trained on
-        if (RhythmFeatures > 0) flat = cat([flat, rhythm], 1);
+        if (RhythmFeatures > 0) flat = cat([flat, Standardised(rhythm)], 1);
         var hidden = nn.functional.relu(fc2.forward(nn.functional.relu(fc1.forward(flat))));
         return output.forward(hidden);
     }

@@ -77,7 +77,7 @@ public sealed class ResNet1d : BeatClassifier, ISplitAtFeatureMaps
     private Tensor Head(Tensor features, Tensor rhythm)
     {
         var pooled = features.mean([2L]);
-        if (RhythmFeatures > 0) pooled = cat([pooled, rhythm], 1);
+        if (RhythmFeatures > 0) pooled = cat([pooled, Standardised(rhythm)], 1);
         return output.forward(nn.functional.relu(fc.forward(pooled)));
     }
 

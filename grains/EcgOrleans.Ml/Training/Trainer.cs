@@ -37,6 +37,7 @@ public static class Trainer
         var model = ModelFactory.Create(architecture, training.Length, training.RhythmCount);
         try
         {
+            if (options.StandardiseFeatures && training.RhythmCount > 0) model.Standardisation = training.FeatureStandardisation();
             return Run(model, training, validation, options, shuffler, progress, cancellation);
         }
         catch

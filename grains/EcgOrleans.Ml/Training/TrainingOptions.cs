@@ -72,6 +72,9 @@ public sealed record TrainingOptions
 
     public SelectionMetric Selection { get; init; } = SelectionMetric.MacroF1;
 
+    /// <summary>Standardise the beat features with their training-beat mean and spread (<see cref="Models.FeatureStandardisation"/>).</summary>
+    public bool StandardiseFeatures { get; init; }
+
     /// <summary>Stop after this many epochs without a better validation score (0: never stop early).</summary>
     public int Patience { get; init; } = 6;
 
@@ -121,6 +124,7 @@ public sealed record TrainingOptions
         ["balancingStrength"] = BalancingStrength.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["maxClassWeight"] = MaxClassWeight.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["selection"] = Selection.ToString(),
+        ["standardiseFeatures"] = StandardiseFeatures ? "yes" : "no",
         ["patience"] = Patience.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["threads"] = Threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };

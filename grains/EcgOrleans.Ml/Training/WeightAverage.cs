@@ -21,6 +21,7 @@ internal sealed class WeightAverage : IDisposable
     {
         this.decay = decay;
         Average = ModelFactory.Create(ModelFactory.ArchitectureOf(source), source.WaveformLength, source.RhythmFeatures, ModelFactory.MemberCountOf(source));
+        Average.Standardisation = source.Standardisation;
         Copy(source, Average);
         Average.eval();
         foreach (var p in Average.parameters()) p.requires_grad = false;
