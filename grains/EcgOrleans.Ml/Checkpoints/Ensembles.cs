@@ -4,8 +4,9 @@ namespace EcgOrleans.Ml.Checkpoints;
 
 /// <summary>
 /// Combines trained checkpoints into one ensemble checkpoint's model and metadata. Members must be
-/// interchangeable: one architecture, representation and feature count, trained on the same records with the same
-/// held-out validation and test records, so the ensemble's figures on those records are as honest as each member's.
+/// interchangeable: one architecture, representation, feature count and feature standardisation, trained on the same
+/// records with the same held-out validation and test records, so the ensemble's figures on those records are as
+/// honest as each member's.
 /// </summary>
 public static class Ensembles
 {
