@@ -62,7 +62,7 @@ for (var repetition = 0; repetition < options.Repetitions; repetition++)
 var rawMedian = Median(raw);
 var pipelineMedian = Median(pipeline);
 Console.WriteLine();
-Console.WriteLine($"| {options.Method} saliency, {(metadata.MemberCount == 1 ? metadata.Architecture : $"{metadata.Architecture} x{metadata.MemberCount}")} on {representation.Name}, batch {EcgOrleans.Grains.Pipeline.RecordStream.BatchSize} | beats/s (median of {options.Repetitions}) |");
+Console.WriteLine($"| {options.Method} saliency, {metadata.ModelName} on {representation.Name}, batch {EcgOrleans.Grains.Pipeline.RecordStream.BatchSize} | beats/s (median of {options.Repetitions}) |");
 Console.WriteLine("| --- | ---: |");
 Console.WriteLine($"| EcgOrleans.Ml alone: {options.Workers} workers x 1 thread, beats already cut | {rawMedian:N0} |");
 Console.WriteLine($"| whole pipeline, one in-process silo (warmed up), {records.Count} records from disk | {pipelineMedian:N0} |");

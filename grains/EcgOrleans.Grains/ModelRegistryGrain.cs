@@ -113,7 +113,6 @@ public sealed class ModelRegistryGrain(
     {
         var v = m.Test?[AamiClass.V];
         var test = m.Test is null ? "" : $"; test accuracy {m.Test.Accuracy:P1}, V Se {v?.Sensitivity:P1} +P {v?.PositivePredictivity:P1}";
-        var models = m.MemberCount == 1 ? m.Architecture : $"{m.Architecture} ensemble of {m.MemberCount}";
-        return $"{models} on {m.Representation} ({m.WaveformLength} samples, {m.RhythmFeatureCount} rhythm features), {m.Protocol} protocol{test}";
+        return $"{m.ModelName} on {m.Representation} ({m.WaveformLength} samples, {m.RhythmFeatureCount} rhythm features), {m.Protocol} protocol{test}";
     }
 }

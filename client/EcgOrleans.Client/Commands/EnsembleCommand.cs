@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using EcgOrleans.Ml.Checkpoints;
-using EcgOrleans.Ml.Data;
 using EcgOrleans.Ml.Evaluation;
 using EcgOrleans.Ml.Models;
 using EcgOrleans.Signal.Beats;

@@ -77,6 +77,10 @@ public sealed record CheckpointMetadata
     /// <summary>How many models the weights hold: 1, or the ensemble's member count.</summary>
     [JsonIgnore]
     public int MemberCount => Ensemble.Count == 0 ? 1 : Ensemble.Count;
+
+    /// <summary>"kachuee", or "kachuee ensemble of 3": the model's name in summaries and tables.</summary>
+    [JsonIgnore]
+    public string ModelName => MemberCount == 1 ? Architecture : $"{Architecture} ensemble of {MemberCount}";
 }
 
 /// <summary>One model of an ensemble checkpoint, as its own checkpoint described it.</summary>

@@ -14,6 +14,8 @@ public abstract class BeatClassifier : nn.Module<Tensor, Tensor, Tensor>
 
     private float[] decisionBias = new float[ClassCount];
     private FeatureStandardisation? standardisation;
+    private float[] standardMean = [];
+    private float[] standardScale = [];
 
     // Every process that builds a model (silo, CLI, benches, tests) gets the allocator settings before its first
     // tensor of model work; forgetting them at one entry point would cost that process about a third of its speed.
@@ -58,13 +60,16 @@ public abstract class BeatClassifier : nn.Module<Tensor, Tensor, Tensor>
         {
             if (value?.Problem(RhythmFeatures) is { } problem) throw new ArgumentException(problem, nameof(value));
             standardisation = value;
+            // Copied once here, not on every forward pass.
+            standardMean = value is null ? [] : [.. value.Mean];
+            standardScale = value is null ? [] : [.. value.Scale];
         }
     }
 
     /// <summary>Rhythm features [B, R] as the head takes them: standardised when <see cref="Standardisation"/> is set.</summary>
-    protected Tensor Standardised(Tensor rhythm) => standardisation is not { } s || RhythmFeatures == 0
+    protected Tensor Standardised(Tensor rhythm) => standardisation is null || RhythmFeatures == 0
         ? rhythm
-        : (rhythm - tensor(s.Mean.ToArray(), dtype: rhythm.dtype, device: rhythm.device)) / tensor(s.Scale.ToArray(), dtype: rhythm.dtype, device: rhythm.device);
+        : (rhythm - tensor(standardMean, dtype: rhythm.dtype, device: rhythm.device)) / tensor(standardScale, dtype: rhythm.dtype, device: rhythm.device);
 
     /// <summary>Logits [B, 5] plus <see cref="DecisionBias"/>: what argmax and softmax are taken of.</summary>
     public Tensor DecisionLogits(Tensor logits) =>

@@ -30,9 +30,8 @@ public sealed class BeatEnsemble : BeatClassifier
         for (var i = 0; i < members.Count; i++)
         {
             var member = members[i];
+            // Throws for a model ModelFactory does not build; the architectures it builds all split at their feature maps.
             var architecture = ModelFactory.ArchitectureOf(member);
-            if (member is not ISplitAtFeatureMaps)
-                throw new ArgumentException($"ensemble member {i + 1} ({member.GetType().Name}) does not expose its feature maps", nameof(members));
             if (architecture != MemberArchitecture || member.WaveformLength != WaveformLength || member.RhythmFeatures != RhythmFeatures)
                 throw new ArgumentException(
                     $"ensemble member {i + 1} is a {architecture} model of {member.WaveformLength} samples with {member.RhythmFeatures} rhythm features; " +
