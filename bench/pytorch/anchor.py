@@ -62,7 +62,7 @@ class KachueeBlock(nn.Module):
 
 
 class KachueeCnn(nn.Module):
-    """Mirror of grains/EcgOrleans.Ml/Models/KachueeCnn.cs, with the same parameter names."""
+    """Mirror of lib/EcgOrleans.Ml/Models/KachueeCnn.cs, with the same parameter names."""
 
     def __init__(self, length, rhythm):
         super().__init__()
