@@ -1,4 +1,5 @@
 using EcgOrleans.Ml.Models;
+using EcgOrleans.Ml.Runtime;
 using EcgOrleans.Ml.Saliency;
 using static TorchSharp.torch;
 
@@ -83,7 +84,7 @@ public static class DeletionTest
     private static Tensor Areas(Tensor curves, double[] fractions)
     {
         var widths = tensor(fractions.Zip(fractions.Skip(1), (a, b) => b - a).ToArray(), dtype: curves.dtype).unsqueeze(1);
-        var heights = (curves.narrow(0, 0, fractions.Length - 1) + curves.narrow(0, 1, fractions.Length - 1)) / 2;
+        var heights = curves.narrow(0, 0, fractions.Length - 1).Plus(curves.narrow(0, 1, fractions.Length - 1)).Over(2);
         return (widths * heights).sum([0]);
     }
 
@@ -97,7 +98,7 @@ public static class DeletionTest
         foreach (var (start, count) in InputGradients.CopyChunks(points, batch, o.MaxRowsPerPass))
         {
             var mask = rank.unsqueeze(0) < removed.narrow(0, start, count).view(count, 1, 1);
-            var deleted = values.unsqueeze(0).masked_fill(mask, o.Baseline).reshape(count * batch, inputs);
+            var deleted = values.unsqueeze(0).Filled(mask, o.Baseline).reshape(count * batch, inputs);
             var w = deleted.narrow(1, 0, length).reshape(count * batch, 1, length);
             var r = deleted.narrow(1, length, inputs - length);
             // The probabilities the model reports (BeatScorer): softmax of the logits plus its decision bias.

@@ -73,7 +73,7 @@ public abstract class BeatClassifier : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>Logits [B, 5] plus <see cref="DecisionBias"/>: what argmax and softmax are taken of.</summary>
     public Tensor DecisionLogits(Tensor logits) =>
-        HasDecisionBias ? logits + tensor(decisionBias, dtype: logits.dtype, device: logits.device) : logits;
+        HasDecisionBias ? logits.Plus(tensor(decisionBias, dtype: logits.dtype, device: logits.device)) : logits;
 
     /// <summary>The decided class index [B] (int64) of every row of logits [B, 5]: argmax(logits + bias).</summary>
     public Tensor Decide(Tensor logits) => DecisionLogits(logits.detach()).argmax(1);

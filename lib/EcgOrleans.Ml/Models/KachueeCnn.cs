@@ -1,3 +1,4 @@
+using EcgOrleans.Ml.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -95,7 +96,7 @@ public sealed class KachueeCnn : BeatClassifier, ISplitAtFeatureMaps
         public override Tensor forward(Tensor input)
         {
             var h = nn.functional.relu(ChannelsLast1d.Conv(conv1, input, Kernel / 2));
-            return nn.functional.relu(ChannelsLast1d.Conv(conv2, h, Kernel / 2) + input);
+            return nn.functional.relu(ChannelsLast1d.Conv(conv2, h, Kernel / 2).Plus(input));
         }
     }
 }

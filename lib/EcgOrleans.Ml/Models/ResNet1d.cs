@@ -1,3 +1,4 @@
+using EcgOrleans.Ml.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -114,7 +115,7 @@ public sealed class ResNet1d : BeatClassifier, ISplitAtFeatureMaps
             // Like Hannun et al., widen the shortcut with zero channels rather than a learned projection
             // (padding returns channel-major memory: back to channels-last, or the sum below would be too).
             if (extraChannels > 0) shortcut = ChannelsLast1d.From(nn.functional.pad(shortcut, [0, 0, 0, extraChannels]));
-            return h + shortcut;
+            return h.Plus(shortcut);
         }
     }
 }

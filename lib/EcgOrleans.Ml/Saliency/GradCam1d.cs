@@ -1,4 +1,5 @@
 using EcgOrleans.Ml.Models;
+using EcgOrleans.Ml.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,7 +38,7 @@ public sealed class GradCam1d : ISaliencyMethod
         var channelWeights = featureGradient.mean([2], keepdim: true);
         var cam = nn.functional.relu((channelWeights * featureMaps.detach()).sum(1, keepdim: true));
         var upsampled = nn.functional.interpolate(cam, size: [length], mode: InterpolationMode.Linear, align_corners: false)
-            * ((double)steps / length);
+            .Times((double)steps / length);
         var rhythmPart = nn.functional.relu(rhythmGradient * rhythm);
         return new SaliencyResult(logits.detach(), target, SaliencyMaps.Concatenate(upsampled, rhythmPart));
     }

@@ -1,4 +1,5 @@
 using EcgOrleans.Ml.Models;
+using EcgOrleans.Ml.Runtime;
 using static TorchSharp.torch;
 
 namespace EcgOrleans.Ml.Saliency;
@@ -77,19 +78,19 @@ public sealed class IntegratedGradients : ISaliencyMethod
         var length = waveform.shape[2];
         var features = rhythm.shape[1];
         var (alphas, weights) = Quadrature();
-        var deltaW = waveform - Baseline;
-        var deltaR = rhythm - Baseline;
+        var deltaW = waveform.Minus(Baseline);
+        var deltaR = rhythm.Minus(Baseline);
         var sumW = zeros_like(waveform);
         var sumR = zeros_like(rhythm);
         foreach (var (start, count) in InputGradients.CopyChunks(alphas.Length, batch, MaxRowsPerPass))
         {
             var alpha = tensor(alphas[start..(start + count)], dtype: waveform.dtype, device: waveform.device);
             var weight = tensor(weights[start..(start + count)], dtype: waveform.dtype, device: waveform.device);
-            var w = (Baseline + alpha.view(count, 1, 1, 1) * deltaW.unsqueeze(0)).reshape(count * batch, 1, length);
-            var r = (Baseline + alpha.view(count, 1, 1) * deltaR.unsqueeze(0)).reshape(count * batch, features);
+            var w = (alpha.view(count, 1, 1, 1) * deltaW.unsqueeze(0)).Plus(Baseline).reshape(count * batch, 1, length);
+            var r = (alpha.view(count, 1, 1) * deltaR.unsqueeze(0)).Plus(Baseline).reshape(count * batch, features);
             var (_, _, gw, gr) = InputGradients.Of(model, w, r, _ => target.repeat(count));
-            sumW += (weight.view(count, 1, 1, 1) * gw.reshape(count, batch, 1, length)).sum([0]);
-            sumR += (weight.view(count, 1, 1) * gr.reshape(count, batch, features)).sum([0]);
+            sumW = sumW.Plus((weight.view(count, 1, 1, 1) * gw.reshape(count, batch, 1, length)).sum([0]));
+            sumR = sumR.Plus((weight.view(count, 1, 1) * gr.reshape(count, batch, features)).sum([0]));
         }
         return new SaliencyResult(logits, target, SaliencyMaps.Concatenate(deltaW * sumW, deltaR * sumR));
     }

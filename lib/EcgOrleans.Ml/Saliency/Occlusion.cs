@@ -1,4 +1,5 @@
 using EcgOrleans.Ml.Models;
+using EcgOrleans.Ml.Runtime;
 using static TorchSharp.torch;
 
 namespace EcgOrleans.Ml.Saliency;
@@ -61,10 +62,11 @@ public sealed class Occlusion : ISaliencyMethod
         // Waveform copies: mask [P, L] is 1 inside window p.
         var starts = WindowStarts(length);
         var waveMask = WindowMask(starts, length).to(waveform.dtype).to(waveform.device);
+        var waveOccluded = waveMask.to_type(ScalarType.Bool);
         var waveDrops = Drops(model, target, clean, starts.Count, batch, copy =>
         {
-            var mask = waveMask.narrow(0, copy.Start, copy.Count).view(copy.Count, 1, 1, length);
-            var w = (waveform.unsqueeze(0) * (1 - mask) + Baseline * mask).reshape(copy.Count * batch, 1, length);
+            var mask = waveOccluded.narrow(0, copy.Start, copy.Count).view(copy.Count, 1, 1, length);
+            var w = waveform.unsqueeze(0).Filled(mask, Baseline).reshape(copy.Count * batch, 1, length);
             return (w, rhythm.repeat(copy.Count, 1));
         });
         // Not sum(0): a literal 0 converts to ScalarType and would pick the whole-tensor sum overload.
@@ -75,11 +77,11 @@ public sealed class Occlusion : ISaliencyMethod
         var rhythmAttribution = zeros_like(rhythm);
         if (features > 0)
         {
-            var identity = eye(features, dtype: rhythm.dtype, device: rhythm.device);
+            var identity = eye(features, dtype: ScalarType.Bool, device: rhythm.device);
             var rhythmDrops = Drops(model, target, clean, features, batch, copy =>
             {
                 var mask = identity.narrow(0, copy.Start, copy.Count).view(copy.Count, 1, features);
-                var r = (rhythm.unsqueeze(0) * (1 - mask) + Baseline * mask).reshape(copy.Count * batch, features);
+                var r = rhythm.unsqueeze(0).Filled(mask, Baseline).reshape(copy.Count * batch, features);
                 return (waveform.repeat(copy.Count, 1, 1), r);
             });
             rhythmAttribution = rhythmDrops.t();
@@ -97,7 +99,7 @@ public sealed class Occlusion : ISaliencyMethod
             var (w, r) = occluded(chunk);
             var logits = model.forward(w, r).view(chunk.Count, batch, -1);
             var occludedLogit = logits.gather(2, target.view(1, batch, 1).expand(chunk.Count, batch, 1)).squeeze(2);
-            drops.Add(clean.unsqueeze(0) - occludedLogit);
+            drops.Add(clean.unsqueeze(0).Minus(occludedLogit));
         }
         return cat(drops, 0);
     }

@@ -1,3 +1,4 @@
+using EcgOrleans.Ml.Runtime;
 using static TorchSharp.torch;
 
 namespace EcgOrleans.Ml.Saliency;
@@ -17,7 +18,7 @@ public static class SaliencyMaps
         var magnitude = attributions.abs();
         var peak = magnitude.amax([1], keepdim: true);
         // Where the peak is 0 the whole row is 0: dividing by 1 keeps it 0 instead of NaN.
-        return magnitude / where(peak > 0, peak, ones_like(peak));
+        return magnitude / where(peak.GreaterThan(0), peak, ones_like(peak));
     }
 
     /// <summary>Waveform and rhythm parts side by side: [B, 1, L] and [B, R] to [B, L + R].</summary>

@@ -1,4 +1,5 @@
 using EcgOrleans.Ml.Models;
+using EcgOrleans.Ml.Runtime;
 using static TorchSharp.torch;
 
 namespace EcgOrleans.Ml.Saliency;
@@ -53,13 +54,13 @@ public sealed class SmoothGrad : ISaliencyMethod
         var sumR = zeros_like(rhythm);
         foreach (var (start, count) in InputGradients.CopyChunks(Samples, batch, MaxRowsPerPass))
         {
-            var w = (waveform.unsqueeze(0) + noiseW.narrow(0, start, count)).reshape(count * batch, 1, length);
-            var r = (rhythm.unsqueeze(0) + noiseR.narrow(0, start, count)).reshape(count * batch, rhythm.shape[1]);
+            var w = waveform.unsqueeze(0).Plus(noiseW.narrow(0, start, count)).reshape(count * batch, 1, length);
+            var r = rhythm.unsqueeze(0).Plus(noiseR.narrow(0, start, count)).reshape(count * batch, rhythm.shape[1]);
             var (_, _, gw, gr) = InputGradients.Of(model, w, r, _ => target.repeat(count));
-            sumW += gw.reshape(count, batch, 1, length).sum([0]);
-            sumR += gr.reshape(count, batch, rhythm.shape[1]).sum([0]);
+            sumW = sumW.Plus(gw.reshape(count, batch, 1, length).sum([0]));
+            sumR = sumR.Plus(gr.reshape(count, batch, rhythm.shape[1]).sum([0]));
         }
-        return new SaliencyResult(logits, target, SaliencyMaps.Concatenate(sumW / Samples, sumR / Samples));
+        return new SaliencyResult(logits, target, SaliencyMaps.Concatenate(sumW.Over(Samples), sumR.Over(Samples)));
     }
 
     /// <summary>Noise [S, B, 1, L] and [S, B, R] in the input's dtype.</summary>

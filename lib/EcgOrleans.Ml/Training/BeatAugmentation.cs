@@ -1,3 +1,4 @@
+using EcgOrleans.Ml.Runtime;
 using static TorchSharp.torch;
 
 namespace EcgOrleans.Ml.Training;
@@ -54,7 +55,7 @@ public sealed record BeatAugmentation(int MaxShift, double ScaleRange, double Of
     public Tensor ApplyToRhythm(Tensor rhythm)
     {
         if (RateFactor == 1 || rhythm.shape[1] <= AverageRrFeature) return rhythm;
-        var logFactor = (rand(rhythm.shape[0]) * 2 - 1) * Math.Log(RateFactor);
+        var logFactor = SymmetricUniform(rhythm.shape[0]).Times(Math.Log(RateFactor));
         var scale = ones_like(rhythm);
         scale[.., AverageRrFeature] = logFactor.exp();
         return rhythm * scale;
@@ -70,13 +71,16 @@ public sealed record BeatAugmentation(int MaxShift, double ScaleRange, double Of
         {
             // Sample t of the shifted beat is sample t - shift of the original, clamped to the edges.
             var shift = randint(-MaxShift, MaxShift + 1, [batch, 1, 1], dtype: ScalarType.Int64);
-            var index = (arange(length, dtype: ScalarType.Int64).reshape(1, 1, length) - shift).clamp(0, length - 1);
+            var index = TorchScalars.Range(length).reshape(1, 1, length).Minus(shift).Clamp(0, length - 1);
             x = x.gather(2, index);
         }
-        if (ScaleRange > 0) x = x * (1 + (rand(batch, 1, 1) * 2 - 1) * ScaleRange);
-        if (OffsetRange > 0) x = x + (rand(batch, 1, 1) * 2 - 1) * OffsetRange;
-        if (NoiseStd > 0) x = x + randn_like(x) * NoiseStd;
-        if (WaveformDropout > 0) x = x * (rand(batch, 1, 1) >= WaveformDropout).to_type(x.dtype);
+        if (ScaleRange > 0) x = x * SymmetricUniform(batch, 1, 1).Times(ScaleRange).Plus(1);
+        if (OffsetRange > 0) x = x.Plus(SymmetricUniform(batch, 1, 1).Times(OffsetRange));
+        if (NoiseStd > 0) x = x.Plus(randn_like(x).Times(NoiseStd));
+        if (WaveformDropout > 0) x = x * rand(batch, 1, 1).AtLeast(WaveformDropout).to_type(x.dtype);
         return x;
     }
+
+    /// <summary>Uniform on [-1, 1): 2 · rand - 1.</summary>
+    private static Tensor SymmetricUniform(params long[] shape) => rand(shape).Times(2).Minus(1);
 }

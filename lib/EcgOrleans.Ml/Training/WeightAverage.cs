@@ -1,4 +1,5 @@
 using EcgOrleans.Ml.Models;
+using EcgOrleans.Ml.Runtime;
 using static TorchSharp.torch;
 
 namespace EcgOrleans.Ml.Training;
@@ -39,7 +40,7 @@ internal sealed class WeightAverage : IDisposable
         updates++;
         var d = Math.Min(decay, (1.0 + updates) / (10.0 + updates));
         using var noGrad = no_grad();
-        for (var i = 0; i < sourceParameters.Length; i++) averageParameters[i].mul_(d).add_(sourceParameters[i], alpha: 1 - d);
+        for (var i = 0; i < sourceParameters.Length; i++) averageParameters[i].BlendInPlace(d, sourceParameters[i], 1 - d);
         // Batch-norm statistics are already running averages: take them as they are.
         for (var i = 0; i < sourceBuffers.Length; i++) averageBuffers[i].copy_(sourceBuffers[i]);
     }
