@@ -23,8 +23,9 @@ public static class ModelInput
         if (rhythm.dim() != 2 || rhythm.shape[0] != batch || rhythm.shape[1] != model.RhythmFeatures)
             throw new ArgumentException(
                 $"rhythm must be [{batch}, {model.RhythmFeatures}] for this model, got {Shape(rhythm)}", nameof(rhythm));
-        if (waveform.dtype != ScalarType.Float32 || rhythm.dtype != ScalarType.Float32)
-            throw new ArgumentException($"inputs must be float32, got waveform {waveform.dtype} and rhythm {rhythm.dtype}");
+        // Float64 is what tests check LibTorch's float32 kernels against; both inputs must have the same type.
+        if (waveform.dtype is not (ScalarType.Float32 or ScalarType.Float64) || rhythm.dtype != waveform.dtype)
+            throw new ArgumentException($"inputs must both be float32 (or both float64), got waveform {waveform.dtype} and rhythm {rhythm.dtype}");
         ThrowIfNotFinite(waveform, nameof(waveform));
         if (model.RhythmFeatures > 0) ThrowIfNotFinite(rhythm, nameof(rhythm));
     }

@@ -9,9 +9,13 @@ namespace EcgOrleans.Ml.Tests.Saliency;
 /// A small smooth CNN (tanh, so finite differences and path integrals converge cleanly): two convolutions give the
 /// feature maps, their time average joins the rhythm features in a two-layer head. Works in float32 or float64.
 /// <paramref name="gain"/> scales the logits (a freshly initialised head barely moves them).
+/// Both convolutions have 16 output channels: LibTorch 2.10's oneDNN returns wrong or NaN input gradients, varying
+/// from call to call, for a convolution whose output channels are not a multiple of the CPU's vector block (8 with
+/// AVX2, 16 with AVX-512), and the shipped architectures all have multiples of 32 (<c>ConvolutionKernelTests</c>).
 /// </summary>
 internal sealed class TinyCnn : BeatClassifier
 {
+    private const int Channels = 16;
     private readonly Conv1d conv1;
     private readonly Conv1d conv2;
     private readonly Linear hidden;
@@ -20,9 +24,9 @@ internal sealed class TinyCnn : BeatClassifier
     public TinyCnn(int length, int rhythm, int seed, double gain = 1) : base(nameof(TinyCnn), length, rhythm)
     {
         manual_seed(seed);
-        conv1 = nn.Conv1d(1, 4, 5, padding: 2);
-        conv2 = nn.Conv1d(4, 6, 5, stride: 2, padding: 2);
-        hidden = nn.Linear(6 + rhythm, 8);
+        conv1 = nn.Conv1d(1, Channels, 5, padding: 2);
+        conv2 = nn.Conv1d(Channels, Channels, 5, stride: 2, padding: 2);
+        hidden = nn.Linear(Channels + rhythm, 8);
         output = nn.Linear(8, ClassCount);
         Gain = gain;
         RegisterComponents();
