@@ -17,9 +17,14 @@ public abstract class BeatClassifier : nn.Module<Tensor, Tensor, Tensor>
     private float[] standardMean = [];
     private float[] standardScale = [];
 
-    // Every process that builds a model (silo, CLI, benches, tests) gets the allocator settings before its first
-    // tensor of model work; forgetting them at one entry point would cost that process about a third of its speed.
-    static BeatClassifier() => NativeHeap.Configure();
+    // Every process that builds a model (silo, CLI, benches, tests) gets the allocator settings and LibTorch's log
+    // level before its first tensor of model work; forgetting them at one entry point would cost that process about
+    // a third of its speed, and fill its stderr with LibTorch's repeated warnings.
+    static BeatClassifier()
+    {
+        NativeHeap.Configure();
+        NativeLog.Configure();
+    }
 
     protected BeatClassifier(string name, int waveformLength, int rhythmFeatures) : base(name)
     {
