@@ -5,6 +5,7 @@
 #   deploy/local-cluster.sh up N      start redis-server (unless one answers) and silos 1..N
 #   deploy/local-cluster.sh down      stop the silos it started, and redis-server if it started it
 #   deploy/local-cluster.sh status    what runs
+#   deploy/local-cluster.sh term I    stop silo I gracefully (SIGTERM) and print its exit status
 #   deploy/local-cluster.sh kill I    kill -9 silo I (fault injection)
 #   deploy/local-cluster.sh start I   start silo I alone
 #
@@ -50,11 +51,13 @@ start_silo() {
   local i="$1" dll="$2"
   if alive "$state/silo-$i.pid"; then echo "silo $i already runs (pid $(cat "$state/silo-$i.pid"))"; return; fi
   # MALLOC_ARENA_MAX=2: bounds the C heap LibTorch's tensors come from (see deploy/Dockerfile).
+  rm -f "$state/silo-$i.exit" "$state/silo-$i.pid"
+  # The silo runs under a watcher shell that writes its exit status to silo-I.exit (what "term" reports).
   MALLOC_ARENA_MAX=2 Ecg__Clustering=redis Ecg__Storage=redis Ecg__Redis="$redis" Ecg__ClusterId="$cluster_id" \
   Ecg__SiloPort=$((silo_base + i)) Ecg__GatewayPort=$((gateway_base + i - 1)) Urls="http://127.0.0.1:$((http_base + i - 1))" \
-    nohup dotnet "$dll" >"$state/silo-$i.log" 2>&1 &
-  echo $! >"$state/silo-$i.pid"
-  echo "silo $i: pid $!, gateway 127.0.0.1:$((gateway_base + i - 1)), http://127.0.0.1:$((http_base + i - 1)), log $state/silo-$i.log"
+    nohup bash -c 'dotnet "$1" & echo $! >"$2.pid"; wait $!; echo $? >"$2.exit"' _ "$dll" "$state/silo-$i" >"$state/silo-$i.log" 2>&1 &
+  for _ in $(seq 50); do [ -s "$state/silo-$i.pid" ] && break; sleep 0.1; done
+  echo "silo $i: pid $(cat "$state/silo-$i.pid"), gateway 127.0.0.1:$((gateway_base + i - 1)), http://127.0.0.1:$((http_base + i - 1)), log $state/silo-$i.log"
 }
 
 wait_ready() {
@@ -93,6 +96,19 @@ case "${1:-}" in
     i="${2:?usage: local-cluster.sh start I}"
     start_silo "$i" "$(silo_dll)"
     wait_ready "$i"
+    ;;
+  term)
+    # Graceful stop: SIGTERM, then wait for the silo to leave the cluster and exit; prints its exit status.
+    i="${2:?usage: local-cluster.sh term I}"
+    file="$state/silo-$i.pid"
+    alive "$file" || { echo "silo $i does not run" >&2; exit 1; }
+    pid="$(cat "$file")"
+    kill -TERM "$pid"
+    for _ in $(seq "$(( ${ECG_TERM_SECONDS:-60} * 10 ))"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then echo "silo $i still runs ${ECG_TERM_SECONDS:-60} s after SIGTERM" >&2; exit 1; fi
+    for _ in $(seq 50); do [ -s "$state/silo-$i.exit" ] && break; sleep 0.1; done
+    rm -f "$file"
+    echo "silo $i stopped (SIGTERM), exit status $(cat "$state/silo-$i.exit" 2>/dev/null || echo unknown)"
     ;;
   kill)
     i="${2:?usage: local-cluster.sh kill I}"

@@ -89,6 +89,24 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task A_silo_stopped_with_SIGTERM_mid_ingest_exits_0_and_loses_nothing()
+    {
+        await using var cluster = new LocalCluster();
+        await cluster.StartRedisAsync();
+        cluster.Script("up 3");
+        const string run = "fault-term";
+
+        await using var session = await ClusterSession.StartAsync(Connect(cluster, 3), CancellationToken.None);
+        var stopped = "";
+        await IngestWithFault(session.Grains, run, async () => stopped = await Task.Run(() => cluster.Script("term 2")));
+
+        Assert.Contains("exit status 0", stopped);
+        Assert.Equal(ExpectedCounts.Value, await ReferenceCounts(session.Grains, run));
+        // LibTorch's warnings (NNPACK on CPUs it does not support) at most once in the silo's log.
+        Assert.True(cluster.Log(2).Split('\n').Count(l => l.Contains("NNPACK")) <= 1, "LibTorch repeats its warnings in the silo's log");
+    }
+
+    [Fact]
     public async Task Redis_restarted_mid_ingest_loses_nothing()
     {
         await using var cluster = new LocalCluster();

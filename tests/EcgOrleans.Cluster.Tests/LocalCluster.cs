@@ -51,6 +51,9 @@ public sealed class LocalCluster : IAsyncDisposable
         ["ECG_HTTP_PORT_BASE"] = "18180",
     });
 
+    /// <summary>What silo <paramref name="silo"/> has written to its standard output and error so far.</summary>
+    public string Log(int silo) => File.ReadAllText(Path.Combine(_folder, $"silo-{silo}.log"));
+
     public async ValueTask DisposeAsync()
     {
         try

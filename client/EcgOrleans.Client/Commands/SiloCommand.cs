@@ -2,6 +2,7 @@ using System.ComponentModel;
 using EcgOrleans.Client.Scaling;
 using EcgOrleans.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Spectre.Console.Cli;
@@ -56,21 +57,35 @@ internal sealed class SiloCommand : AsyncCommand<SiloSettings>
         builder.UseOrleans(silo => silo.AddEcgOrleans(builder.Configuration));
         using var messages = new MessageCounters();
         using var host = builder.Build();
-        await host.StartAsync(cancellation);
+        // SIGTERM and SIGINT reach the host's console lifetime, which asks the application to stop; Ctrl+C also
+        // cancels the command. Either way the silo then leaves the cluster gracefully.
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        try
+        {
+            await host.StartAsync(cancellation);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested || cancellation.IsCancellationRequested)
+        {
+            Console.WriteLine("stopped before the silo had started");
+            return 0;
+        }
         Console.WriteLine($"ready: silo port {settings.SiloPort}, gateway port {settings.GatewayPort}, pid {Environment.ProcessId}");
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation, lifetime.ApplicationStopping);
         try
         {
             // A parent running a scaling analysis reads these lines for messages per beat.
             while (true)
             {
-                await Task.Delay(250, cancellation);
+                await Task.Delay(250, stopping.Token);
                 Console.WriteLine(messages.Line());
             }
         }
         catch (OperationCanceledException)
         {
         }
-        await host.StopAsync(TimeSpan.FromSeconds(10));
+        Console.WriteLine("stopping: deactivating grains and leaving the cluster");
+        await host.StopAsync(CancellationToken.None);
+        Console.WriteLine("stopped");
         return 0;
     }
 }

@@ -14,6 +14,9 @@ namespace EcgOrleans.Grains.Hosting;
 /// <summary>The one place a silo is wired, shared by the silo host and the client's in-process silo.</summary>
 public static class EcgSiloHosting
 {
+    /// <summary>How long a stopping silo may take to leave the cluster gracefully.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Providers from the "Ecg" section (see <see cref="EcgOptions"/>; environment variables such as Ecg__Clustering override it).</summary>
     public static ISiloBuilder AddEcgOrleans(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -70,6 +73,9 @@ public static class EcgSiloHosting
         // float arrays written on every merge and chunk, and JSON text of them cost ~5% of the pipeline's CPU.
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, BundledModels>());
+        // A stop (SIGTERM, SIGINT) deactivates the grains, writes their state and leaves the membership table; past
+        // this bound Orleans stops ungracefully, well inside Kubernetes' grace period (deploy/k8s/silo.yaml).
+        silo.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         return silo;
     }
 
