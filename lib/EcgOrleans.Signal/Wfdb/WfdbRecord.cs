@@ -26,7 +26,7 @@ public sealed class WfdbRecord
     /// Annotations at or past the end of the signals, or null when there are none. They stay in
     /// <see cref="Annotations"/>: callers that cut beats or chunks skip them, and can say how many they skipped.
     /// </summary>
-    public AnnotationOverrun? AnnotationsPastEnd => AnnotationOverrun.Find(Annotations, SampleCount);
+    public AnnotationOverrun? AnnotationsPastEnd => SignalLength(Header, Digital) is { } length ? AnnotationOverrun.Find(Annotations, length) : null;
 
     public int SampleCount => Digital.Length == 0 ? 0 : Digital[0].Length;
 
@@ -49,11 +49,14 @@ public sealed class WfdbRecord
         options = options with
         {
             SamplingFrequency = options.SamplingFrequency ?? header.SamplingFrequency,
-            SignalLength = options.SignalLength ?? (digital.Length == 0 ? 0 : digital[0].Length),
+            SignalLength = options.SignalLength ?? SignalLength(header, digital),
         };
         var file = AnnotationReader.ReadFile(directory, recordName, annotator, options);
         return new WfdbRecord(header, digital, file.Annotations) { AnnotationFile = file };
     }
+
+    /// <summary>The record's length in samples: its signals', or the header's for a record without signals (null if it gives none).</summary>
+    private static long? SignalLength(RecordHeader header, int[][] digital) => digital.Length > 0 ? digital[0].Length : header.SampleCount;
 
     /// <summary>Signal <paramref name="signal"/> in physical units (mV for ECG); missing samples are NaN.</summary>
     public float[] Physical(int signal)

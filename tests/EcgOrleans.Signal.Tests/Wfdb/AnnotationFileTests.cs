@@ -156,6 +156,16 @@ public sealed class AnnotationFileTests : IDisposable
     }
 
     [Fact]
+    public void A_record_without_signals_measures_past_the_end_by_its_headers_sample_count()
+    {
+        var header = new RecordHeader("bare", 360, 360, 0, 1000, null, null, [], []);
+        List<Annotation> annotations = [new(500, AnnotationCode.Normal, 0, 0, 0, null), new(1500, AnnotationCode.Normal, 0, 0, 0, null)];
+
+        Assert.Equal(new AnnotationOverrun(1, 1500, 1000), new WfdbRecord(header, [], annotations).AnnotationsPastEnd);
+        Assert.Null(new WfdbRecord(header with { SampleCount = null }, [], annotations).AnnotationsPastEnd);
+    }
+
+    [Fact]
     public void A_time_resolution_that_is_not_a_positive_number_is_an_error()
     {
         var text = "## time resolution: fast"u8.ToArray();
