@@ -148,6 +148,26 @@ def main(mitdb, corpus):
           struct.pack("<HHHHHHHHH", 1 << 10 | 10, 61 << 10 | 1, 62 << 10 | 1, 60 << 10 | 2,
                       59 << 10, 100000 >> 16, 100000 & 0xFFFF, 5 << 10 | 300, 63 << 10 | 3)
           + b"(VT\0" + b"\0\0")
+    # WFDB's time-resolution preamble (as putann writes it), then N at 5 and V at 105.
+    note = b"## time resolution: 128"
+    write("annotation", "preamble-128.atr",
+          struct.pack("<HH", 22 << 10, 63 << 10 | len(note)) + note + b"\0"
+          + struct.pack("<HHHH", 59 << 10, 0xFFFF, 0xFFFF, 1) + struct.pack("<HHH", 1 << 10 | 5, 5 << 10 | 100, 0))
+    # Two channels in turn: N at 5000 (a SKIP), then back 4960 samples to a V on channel 1 (a negative SKIP).
+    write("annotation", "skip-back.atr",
+          struct.pack("<HHHH", 59 << 10, 0, 5000, 1 << 10)
+          + struct.pack("<HHHHH", 59 << 10, 0xFFFF, (-4960) & 0xFFFF, 5 << 10, 62 << 10 | 1) + b"\0\0")
+    # A download cut short: the first 40 annotations of 100.atr without the end word.
+    with open(os.path.join(mitdb, "100.atr"), "rb") as f:
+        write("annotation", "100-cut.atr", annotation_prefix(f.read(4096), 40)[:-2])
+
+    # annotation-write: a layout byte, then 5 bytes per annotation (code index, signed 24-bit step, selector)
+    # and the fields the selector asks for (SUB, CHN, NUM, AUX length and text).
+    write("annotation-write", "plain", bytes([2]) + bytes([1, 0, 0, 200, 0]) + bytes([4, 0, 1, 44, 0]))
+    write("annotation-write", "preamble-skip-back",
+          bytes([1 | 1 << 2]) + bytes([1, 0, 0, 10, 0]) + bytes([20, 0, 200, 0, 8, 3]) + b"(AF"
+          + bytes([4, 0xFF, 0x90, 0, 2 | 4, 1, 0xFE]))
+    write("annotation-write", "cut-fields", bytes([2 | 1]) + bytes([13, 0, 3, 0, 1 | 2 | 4 | 8, 0xFF, 7, 3, 4]) + b"(SVT")
 
 
 if __name__ == "__main__":

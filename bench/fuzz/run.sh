@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes one WFDB reader with AFL++ and SharpFuzz for a given time.
 #
-#   bench/fuzz/run.sh <header|signal|annotation> <seconds>
+#   bench/fuzz/run.sh <header|signal|annotation|annotation-write> <seconds>
 #
 # Publishes bench/fuzz/EcgOrleans.Fuzz (Release), instruments the EcgOrleans.Signal.Wfdb namespace of
 # EcgOrleans.Signal.dll with the SharpFuzz CLI (local tool, bench/fuzz/dotnet-tools.json), then runs
@@ -12,9 +12,10 @@
 # Needs afl-fuzz: apt-get install -y afl++
 set -euo pipefail
 
-target=${1:?usage: run.sh <header|signal|annotation> <seconds>}
-seconds=${2:?usage: run.sh <header|signal|annotation> <seconds>}
-case $target in header | signal | annotation) ;; *) echo "unknown target '$target'" >&2; exit 2 ;; esac
+usage="usage: run.sh <header|signal|annotation|annotation-write> <seconds>"
+target=${1:?$usage}
+seconds=${2:?$usage}
+case $target in header | signal | annotation | annotation-write) ;; *) echo "unknown target '$target'" >&2; exit 2 ;; esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -46,7 +47,7 @@ fi
 mkdir -p "$(dirname "$findings")"
 
 dictionary=()
-[[ $target != annotation ]] && dictionary=(-x "$here/wfdb.dict")
+[[ $target == header || $target == signal ]] && dictionary=(-x "$here/wfdb.dict")
 
 # dotnet itself carries no AFL instrumentation (SharpFuzz writes the coverage map), hence SKIP_BIN_CHECK.
 # The GC heap limit turns an allocation bomb into an OutOfMemoryException (a crash) instead of swapping

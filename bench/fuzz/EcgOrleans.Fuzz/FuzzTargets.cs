@@ -14,7 +14,7 @@ internal sealed class ByteMeter
 /// <summary>One reader under test. <see cref="Run"/> feeds it an input; a <see cref="WfdbFormatException"/> is a rejection, anything else a bug.</summary>
 internal sealed record FuzzTarget(string Name, string Input, Action<byte[], ByteMeter> Run);
 
-/// <summary>The three WFDB readers, as fuzz targets.</summary>
+/// <summary>The WFDB readers (and the annotation writer), as fuzz targets.</summary>
 internal static class FuzzTargets
 {
     /// <summary>Frames per <see cref="WfdbRecordReader.ReadFrames"/> call of the chunked read: odd, so no group of any format lines up with it.</summary>
@@ -24,7 +24,8 @@ internal static class FuzzTargets
     {
         new FuzzTarget("header", "the text of a .hea file (Latin-1)", Header),
         new FuzzTarget("signal", "a header, one NUL byte, then the bytes every signal file of the header reads", Signal),
-        new FuzzTarget("annotation", "the bytes of an MIT-format annotation file", Annotation),
+        new FuzzTarget("annotation", "the bytes of an MIT-format annotation file", AnnotationTargets.Read),
+        new FuzzTarget("annotation-write", "a layout byte, then annotations of 5 bytes (code, signed 24-bit step, field selector) and their fields", AnnotationTargets.WriteThenRead),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     private static void Header(byte[] input, ByteMeter meter)
@@ -34,12 +35,6 @@ internal static class FuzzTargets
         var header = HeaderParser.Parse(StatedRecordName(text), text);
         _ = header.IndexOf("MLII");
         foreach (var spec in header.Signals) _ = spec.ToPhysical(spec.InvalidSample) + spec.ToPhysical(spec.Baseline);
-    }
-
-    private static void Annotation(byte[] input, ByteMeter meter)
-    {
-        meter.Add(input.Length);
-        foreach (var annotation in AnnotationReader.Decode(input, "fuzz", "fuzz.atr")) _ = annotation.ToString();
     }
 
     /// <summary>

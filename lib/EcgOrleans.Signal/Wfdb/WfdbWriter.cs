@@ -14,10 +14,6 @@ public static class WfdbWriter
     /// <summary>Signal formats the writer can produce.</summary>
     public static IReadOnlyList<int> WritableFormats { get; } = [212, 16];
 
-    private const int MaxInterval = 1023; // MAXRR: the largest interval a code word's 10-bit field holds
-    private const int Skip = 59, Num = 60, Sub = 61, Chn = 62, Aux = 63;
-    private const int MaxAuxBytes = 255; // the WFDB library keeps the AUX length in one byte
-
     /// <summary>
     /// Writes <c>name.hea</c>, the signal files the header names and <c>name.annotator</c> into
     /// <paramref name="directory"/>. The sample count, initial values and checksums come from the
@@ -44,13 +40,14 @@ public static class WfdbWriter
     }
 
     /// <summary>Writes <c>record.annotator</c>, an MIT-format annotation file.</summary>
-    public static void WriteAnnotations(string directory, string record, IReadOnlyList<Annotation> annotations, string annotator = "atr")
+    public static void WriteAnnotations(
+        string directory, string record, IReadOnlyList<Annotation> annotations, string annotator = "atr", AnnotationWriteOptions? options = null)
     {
         var file = $"{record}.{annotator}";
         if (annotator.Length == 0 || annotator.IndexOfAny(['/', '\\', '.']) >= 0)
             throw new WfdbFormatException(record, file, "annotator", $"'{annotator}' is not a plain annotator name");
         CheckRecordName(record, file);
-        WriteFile(record, directory, file, EncodeAnnotations(annotations, record, file));
+        WriteFile(record, directory, file, EncodeAnnotations(annotations, record, file, options));
     }
 
     /// <summary>
@@ -203,97 +200,12 @@ public static class WfdbWriter
     }
 
     /// <summary>
-    /// Encodes annotations as an MIT-format file: one code word per annotation (6-bit code, 10-bit
-    /// interval since the previous one), a SKIP word with a 32-bit interval when the interval does not
-    /// fit (or goes backwards), SUB when the subtype is not zero, CHN and NUM when they differ from the
-    /// previous annotation's, AUX with the string and a terminating NUL padded to an even length (as
-    /// MIT-BIH's files hold them), and a final zero word.
+    /// Encodes annotations as an MIT-format file, laid out as the WFDB library's putann does (see
+    /// <see cref="AnnotationEncoder"/>); <paramref name="options"/> add WFDB's time-resolution preamble or leave
+    /// out the end word.
     /// </summary>
-    public static byte[] EncodeAnnotations(IReadOnlyList<Annotation> annotations, string record = "", string file = "")
-    {
-        var output = new List<byte>(annotations.Count * 2 + 2);
-        void Word(int word)
-        {
-            output.Add((byte)word);
-            output.Add((byte)(word >> 8));
-        }
-        void SkipWord(long interval)
-        {
-            Word(Skip << 10);
-            var value = unchecked((uint)(int)interval);
-            Word((int)(value >> 16)); // PDP-11 order: the high word first, each word little-endian
-            Word((int)(value & 0xFFFF));
-        }
-
-        long time = 0;
-        int channel = 0, number = 0;
-        for (var i = 0; i < annotations.Count; i++)
-        {
-            var a = annotations[i];
-            var where = $"annotation {i} ({a.Sample} {a.Mnemonic})";
-            Validate(a, record, file, where);
-            var interval = a.Sample - time;
-            if (interval is > int.MaxValue or < int.MinValue)
-                throw new WfdbFormatException(record, file, $"{where} sample", $"the interval {interval} from the previous annotation does not fit 32 bits");
-
-            if (a.Code == AnnotationCode.NotQrs)
-            {
-                // A code-0 word with a zero interval is the end-of-file mark: step to one sample before and back.
-                if (a.Sample == 0)
-                    throw new WfdbFormatException(record, file, $"{where} code",
-                        "a NOTQRS (code 0) annotation cannot sit at sample 0: the file would have to step to sample -1 first");
-                SkipWord(interval - 1);
-                interval = 1;
-            }
-            else if (interval is > MaxInterval or < 0)
-            {
-                SkipWord(interval);
-                interval = 0;
-            }
-            Word((int)a.Code << 10 | (int)interval);
-            if (a.SubType != 0) Word(Sub << 10 | a.SubType & 0x3FF);
-            if (a.Channel != channel) Word(Chn << 10 | a.Channel & 0x3FF);
-            if (a.Number != number) Word(Num << 10 | a.Number & 0x3FF);
-            if (a.Aux is { } aux)
-            {
-                var length = aux.Length + 1; // the terminating NUL counts, as in MIT-BIH
-                Word(Aux << 10 | length);
-                foreach (var c in aux) output.Add((byte)c);
-                output.Add(0);
-                if (length % 2 == 1) output.Add(0);
-            }
-            time = a.Sample;
-            channel = a.Channel;
-            number = a.Number;
-        }
-        Word(0);
-        return [.. output];
-    }
-
-    private static void Validate(Annotation a, string record, string file, string where)
-    {
-        if (a.Sample < 0)
-            throw new WfdbFormatException(record, file, $"{where} sample", "an annotation cannot sit before the start of the record");
-        if (!AnnotationCodes.IsDefined((int)a.Code))
-            throw new WfdbFormatException(record, file, $"{where} code", $"code {(int)a.Code} is not in the annotation-code table");
-        // The WFDB library holds these fields in C chars: subtyp and num signed, chan unsigned.
-        if (a.SubType is < sbyte.MinValue or > sbyte.MaxValue)
-            throw new WfdbFormatException(record, file, $"{where} subtype", $"{a.SubType} is not between -128 and 127");
-        if (a.Number is < sbyte.MinValue or > sbyte.MaxValue)
-            throw new WfdbFormatException(record, file, $"{where} number", $"{a.Number} is not between -128 and 127");
-        if (a.Channel is < 0 or > byte.MaxValue)
-            throw new WfdbFormatException(record, file, $"{where} channel", $"{a.Channel} is not between 0 and 255");
-        if (a.Aux is { } aux)
-        {
-            if (aux.Length + 1 > MaxAuxBytes)
-                throw new WfdbFormatException(record, file, $"{where} aux", $"{aux.Length} characters do not fit the {MaxAuxBytes - 1} an AUX string holds");
-            foreach (var c in aux)
-            {
-                if (c is '\0' or > '\u00FF')
-                    throw new WfdbFormatException(record, file, $"{where} aux", $"character U+{(int)c:X4} cannot be stored (AUX strings are Latin-1 without NUL)");
-            }
-        }
-    }
+    public static byte[] EncodeAnnotations(IReadOnlyList<Annotation> annotations, string record = "", string file = "", AnnotationWriteOptions? options = null) =>
+        AnnotationEncoder.Encode(annotations, record, file, options ?? AnnotationWriteOptions.Default);
 
     /// <summary>Signal files in order of first appearance, with the signals each interleaves.</summary>
     private static IEnumerable<(string File, int[] Signals)> FileGroups(RecordHeader header)

@@ -67,9 +67,26 @@ public sealed class AnnotationReaderTests
     }
 
     [Fact]
-    public void A_file_without_the_final_zero_word_still_ends_cleanly()
+    public void A_file_without_the_end_word_is_an_error_naming_the_file_and_where_it_stops()
     {
-        Assert.Single(Decode(Bytes(Word(1, 1))));
+        var error = Assert.Throws<WfdbFormatException>(() => Decode(Bytes(Word(1, 1), Word(5, 9))));
+
+        Assert.Equal(("r.atr", "end word"), (error.File, error.Field));
+        Assert.Contains("at byte 4", error.Problem);
+        Assert.Contains("cut short", error.Problem);
+    }
+
+    [Fact]
+    public void Keeping_going_through_a_file_without_the_end_word_returns_its_annotations_with_a_warning()
+    {
+        var read = AnnotationReader.DecodeFile(Bytes(Word(1, 1), Word(5, 9)), "r", "r.atr", new() { KeepGoingWhenTruncated = true });
+
+        Assert.Equal([(1L, AnnotationCode.Normal), (10L, AnnotationCode.Pvc)], read.Annotations.Select(a => (a.Sample, a.Code)));
+        Assert.True(read.Truncated);
+        var warning = Assert.Single(read.Warnings);
+        Assert.Contains("r.atr", warning);
+        Assert.Contains("without the end word", warning);
+        Assert.Contains("2 annotation(s) before it are kept", warning);
     }
 
     [Theory]
@@ -77,9 +94,11 @@ public sealed class AnnotationReaderTests
     [InlineData(new byte[] { 0x01, 45 << 2 }, "annotation code")]         // code 45 is unassigned
     [InlineData(new byte[] { 0x01, 15 << 2 }, "annotation code")]         // code 15 is unassigned
     [InlineData(new byte[] { 0x00, 59 << 2, 1, 0 }, "SKIP")]              // SKIP cut short
-    [InlineData(new byte[] { 0x00, 59 << 2, 0xFF, 0xFF, 0xFF, 0xFF, 1, 4 }, "SKIP")] // back before sample 0
+    [InlineData(new byte[] { 0x00, 59 << 2, 0xFF, 0xFF, 0xFE, 0xFF, 1, 4, 0, 0 }, "SKIP")] // back to -2, then N at -1
+    [InlineData(new byte[] { 0x01, 0x04, 0x00, 59 << 2, 0xFF, 0xFF, 0xFD, 0xFF, 1, 4, 0, 0 }, "SKIP")] // N at 1, back 3, N at -1
     [InlineData(new byte[] { 0x01, 0x04, 0x09, 63 << 2, 0x41, 0x42 }, "AUX")] // AUX longer than the file
-    [InlineData(new byte[] { 0x03, 61 << 2 }, "SUB")]                     // SUB with nothing before it
+    [InlineData(new byte[] { 0x03, 61 << 2, 0, 0 }, "SUB")]               // SUB with nothing before it
+    [InlineData(new byte[] { 0x01, 0x04 }, "end word")]                   // cut after a whole word
     [InlineData(new byte[] { 0x05, 59 << 2, 0, 0, 0, 0 }, "SKIP")]        // SKIP with a non-zero data field
     public void Garbage_bytes_are_refused_with_the_offending_field(byte[] bytes, string field)
     {
@@ -93,18 +112,22 @@ public sealed class AnnotationReaderTests
     public void Random_garbage_either_decodes_or_fails_with_the_reader_error()
     {
         var random = new Random(7);
+        var keepGoing = new AnnotationReadOptions { KeepGoingWhenTruncated = true };
         for (var trial = 0; trial < 2000; trial++)
         {
-            var bytes = new byte[random.Next(0, 200) * 2];
+            var bytes = new byte[random.Next(0, 400)];
             random.NextBytes(bytes);
             try
             {
-                var annotations = Decode(bytes);
-                Assert.All(annotations, a => Assert.True(a.Sample >= 0));
-                Assert.True(annotations.Zip(annotations.Skip(1)).All(p => p.First.Sample <= p.Second.Sample));
+                var read = AnnotationReader.DecodeFile(bytes, "r", "r.atr", keepGoing);
+                Assert.All(read.Annotations, a => Assert.True(a.Sample >= 0));
+                // Whatever keeps going through a cut reads the same without the option once the cut is mended.
+                if (!read.Truncated) Assert.Equal(read.Annotations, Decode(bytes));
             }
-            catch (WfdbFormatException)
+            catch (WfdbFormatException e)
             {
+                Assert.Equal("r.atr", e.File);
+                Assert.Throws<WfdbFormatException>(() => Decode(bytes));
             }
         }
     }
