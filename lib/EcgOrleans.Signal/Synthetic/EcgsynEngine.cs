@@ -63,7 +63,7 @@ internal sealed class EcgsynEngine
         _oversampling = options.Oversampling;
         _step = 1 / (_samplingFrequency * _oversampling);
         _noise = options.NoiseLevel;
-        var patient = PatientProfile.Draw(SeededRandom.For(options.Seed, "patient"));
+        var patient = PatientProfile.Draw(SeededRandom.For(options.Seed, "patient"), options);
         _noiseRandom = [SeededRandom.For(options.Seed, "noise MLII"), SeededRandom.For(options.Seed, "noise V1")];
         var wander = SeededRandom.For(options.Seed, "wander");
         _wander = [Wander.Draw(wander, options.BaselineWander, patient), Wander.Draw(wander, options.BaselineWander, patient)];

@@ -22,66 +22,17 @@ internal readonly record struct WaveEvent(double Offset, double Width, double Am
 internal sealed record BeatShape(WaveEvent[] Mlii, WaveEvent[] V1, int Polarity);
 
 /// <summary>
-/// The "patient" of a record: fixed morphology traits drawn once per record, so that records differ
-/// from each other as patients do (the inter-patient problem of MIT-BIH) while beats of one class in
-/// one record look alike.
-/// </summary>
-internal sealed record PatientProfile(
-    double PrInterval,
-    double PAmplitude,
-    double RAmplitude,
-    double QrsWidth,
-    double TAmplitude,
-    double V1R,
-    double V1S,
-    double V1T,
-    int EctopicPPolarity,
-    int VPolarity,
-    int VPolarityV1,
-    double VAmplitude,
-    double VWidth,
-    double FusionWeight,
-    int PacedPolarity,
-    double PacedAmplitude,
-    double PacedWidth,
-    double SpikeAmplitude,
-    double RespiratoryFrequency,
-    double RespiratoryPhase)
-{
-    public static PatientProfile Draw(SeededRandom random) => new(
-        PrInterval: random.Uniform(0.14, 0.18),
-        PAmplitude: random.Uniform(0.10, 0.18),
-        RAmplitude: random.Uniform(0.9, 1.6),
-        QrsWidth: random.Uniform(0.9, 1.15),
-        TAmplitude: random.Uniform(0.2, 0.4),
-        V1R: random.Uniform(0.12, 0.35),
-        V1S: random.Uniform(0.6, 1.2),
-        V1T: random.Uniform(-0.1, 0.25),
-        EctopicPPolarity: random.Sign(),
-        VPolarity: random.Sign(),
-        VPolarityV1: random.Chance(0.75) ? -1 : 1,
-        VAmplitude: random.Uniform(1.4, 2.2),
-        VWidth: random.Uniform(1.0, 1.3),
-        FusionWeight: random.Uniform(0.4, 0.6),
-        PacedPolarity: random.Chance(0.7) ? 1 : -1,
-        PacedAmplitude: random.Uniform(0.9, 1.5),
-        PacedWidth: random.Uniform(1.0, 1.2),
-        SpikeAmplitude: random.Uniform(1.2, 2.5) * random.Sign(),
-        RespiratoryFrequency: random.Uniform(0.15, 0.35),
-        RespiratoryPhase: random.Uniform(0, 2 * Math.PI));
-}
-
-/// <summary>
 /// The PQRST events of each class. Normal beats follow ECGSYN's default event order and spacing
 /// (P, Q, R, S, T at -70°, -15°, 0°, 15°, 100° at 60 bpm: -194, -42, 0, 42, 278 ms) with a narrower
 /// QRS, as MIT-BIH's MLII shows it; the T wave moves with √RR (ECGSYN scales its angles with the
-/// heart rate for the same QT dependence). The other classes change the events of the cycle:
-/// S a different, earlier P'; V no P, wide large QRS and a discordant T; F a blend of N and V;
-/// Q a pacing spike before a wide QRS.
+/// heart rate for the same QT dependence), its time and the S wave's depth being the patient's. The
+/// other classes change the events of the cycle: S an ectopic P' after a longer P'R, then the patient's
+/// own QRS; V no P, wide large QRS and a discordant T; F a blend of N and V; Q a pacing spike (the
+/// fiducial point, as MIT-BIH marks paced beats) and a wide QRS after it.
 /// </summary>
 internal static class Morphology
 {
-    public const double SpikeWidth = 0.0015;
+    public const double SpikeWidth = 0.002;
 
     public static BeatShape For(AamiClass beatClass, PatientProfile p, double previousRr, double qrsModulation, SeededRandom jitter)
     {
@@ -104,12 +55,15 @@ internal static class Morphology
 
     private static BeatShape Supraventricular(PatientProfile p, double qt, double m)
     {
-        // An ectopic atrial focus: P' of another shape (inverted, or biphasic), a little earlier than the sinus P.
-        var at = -p.PrInterval - 0.02;
-        WaveEvent[] pMlii = p.EctopicPPolarity < 0
-            ? [new(at, 0.018, -0.8 * p.PAmplitude)]
-            : [new(at - 0.015, 0.013, 1.1 * p.PAmplitude), new(at + 0.015, 0.013, -0.7 * p.PAmplitude)];
-        WaveEvent[] pV1 = p.EctopicPPolarity < 0 ? [new(at, 0.018, 0.5 * p.PAmplitude)] : [new(at, 0.016, -0.6 * p.PAmplitude)];
+        // An ectopic atrial focus: a P' unlike the sinus P, after a longer P'R. The beat comes early, so P' tends
+        // to land on the preceding T wave, as in MIT-BIH's atrial premature beats; the QRS is conducted normally.
+        var at = -p.PrInterval - p.EctopicPrDelay;
+        var (pMlii, pV1) = p.AtrialFocus switch
+        {
+            AtrialFocus.Low => (new WaveEvent[] { new(at, 0.018, -0.7 * p.PAmplitude) }, new WaveEvent[] { new(at, 0.018, 0.5 * p.PAmplitude) }),
+            AtrialFocus.High => ([new(at - 0.012, 0.013, 0.9 * p.PAmplitude), new(at + 0.014, 0.013, -0.6 * p.PAmplitude)], [new(at, 0.016, -0.6 * p.PAmplitude)]),
+            _ => ([new(-0.09, 0.015, -0.4 * p.PAmplitude)], [new(-0.09, 0.015, 0.3 * p.PAmplitude)]),
+        };
         return new([.. pMlii, .. NormalQrs(p, m), NormalT(p, qt)], [.. pV1, .. NormalQrsV1(p, m), NormalTV1(p, qt)], 1);
     }
 
@@ -150,26 +104,27 @@ internal static class Morphology
 
     private static BeatShape Paced(PatientProfile p, double qt, double m)
     {
-        // Ventricular pacing: a spike a few ms before a wide, notched (LBBB-like) QRS, and a discordant T.
-        var s = p.PacedPolarity;
+        // Ventricular pacing, as MIT-BIH's paced records show it on MLII: the pacing spike, a wide QRS whose early
+        // part is positive (or small, for a lead whose axis points the other way) and whose late part is a broad
+        // negative wave (the ventricles depolarise from the lead's tip, cell to cell), and a T wave discordant to
+        // it. MIT-BIH marks a paced beat on its spike, so the spike is the beat's fiducial point here too.
         var w = p.PacedWidth;
         var a = p.PacedAmplitude * m;
-        var first = new WaveEvent(-0.015 * w, 0.026 * w, s * 0.85 * a);
-        var spikeAt = first.Offset - 2.5 * first.Width - 0.006;
+        var early = p.PacedPolarity > 0 ? 0.8 : 0.15;
         WaveEvent[] mlii =
         [
-            new(spikeAt, SpikeWidth, p.SpikeAmplitude),
-            first,
-            new(0.035 * w, 0.024 * w, s * 0.55 * a),
-            new(0.31 * qt, 0.08 * qt, -s * 0.3),
+            new(0, SpikeWidth, p.SpikeAmplitude),
+            new(0.03 * w, 0.022 * w, early * a),
+            new(0.085 * w, 0.03 * w, -0.9 * a),
+            new(0.34 * qt, 0.08 * qt, 0.3),
         ];
         WaveEvent[] v1 =
         [
-            new(spikeAt, SpikeWidth, 0.6 * p.SpikeAmplitude),
-            new(0.01, 0.034 * w, -1.0 * a),
-            new(0.31 * qt, 0.08 * qt, 0.3),
+            new(0, SpikeWidth, 0.6 * p.SpikeAmplitude),
+            new(0.06 * w, 0.034 * w, -1.0 * a),
+            new(0.34 * qt, 0.08 * qt, 0.3),
         ];
-        return new(mlii, v1, s);
+        return new(mlii, v1, Math.Sign(p.SpikeAmplitude));
     }
 
     private static WaveEvent NormalP(PatientProfile p) => new(-p.PrInterval, 0.022, p.PAmplitude);
@@ -178,10 +133,11 @@ internal static class Morphology
     {
         var w = p.QrsWidth;
         var r = p.RAmplitude * m;
-        return [new(-0.03 * w, 0.008 * w, -0.08 * r), new(0, 0.0105 * w, r), new(0.028 * w, 0.009 * w, -0.2 * r)];
+        // The S wave's Gaussian also has to cancel the tail of the R wave, hence the 0.1 on top of the depth.
+        return [new(-0.03 * w, 0.008 * w, -0.08 * r), new(0, 0.0105 * w, r), new(0.024 * w, 0.008 * w, -(p.SDepth + 0.1) * r)];
     }
 
-    private static WaveEvent NormalT(PatientProfile p, double qt) => new(0.24 * qt, 0.055 * qt, p.TAmplitude);
+    private static WaveEvent NormalT(PatientProfile p, double qt) => new(p.TPeak * qt, 0.055 * qt, p.TAmplitude);
 
     private static WaveEvent[] NormalPV1(PatientProfile p) =>
         [new(-p.PrInterval - 0.012, 0.015, 0.5 * p.PAmplitude), new(-p.PrInterval + 0.016, 0.015, -0.4 * p.PAmplitude)];

@@ -24,7 +24,8 @@ internal sealed record ScheduledBeat(long Index, double Time, AamiClass Class, B
 /// component is a rotating Ornstein-Uhlenbeck phasor, which has the same Lorentzian-shaped peak and can
 /// be advanced beat by beat, so a live monitor never needs to know how long it will run.
 /// Ectopic beats change the timing as they do in the clinic:
-/// S comes at 60-75 % of the RR and resets the sinus node (no full compensatory pause);
+/// S comes at 55-75 % of the RR and resets the sinus node (no full compensatory pause), alone or as the
+/// first of a run at that cycle;
 /// V comes at 55-72 % and leaves the sinus node alone, so the next sinus beat is the one after the
 /// blocked one (pre-RR + post-RR = 2 RR); F comes about on time; paced beats come on time.
 /// </summary>
@@ -32,6 +33,8 @@ internal sealed class Rhythm
 {
     private const double SpectralWidth = 0.01; // Hz, ECGSYN's flostd and fhistd
     private const double MayerFrequency = 0.1;  // Hz, ECGSYN's flo
+    private const double AtrialRunContinues = 0.35;
+    private const int MaxAtrialRun = 6;
 
     private readonly PatientProfile _patient;
     private readonly SeededRandom _random;
@@ -45,6 +48,8 @@ internal sealed class Rhythm
     private double _lastR;
     private double _expected;
     private AamiClass _previous = AamiClass.N;
+    private double _atrialCycle;
+    private int _runLength;
 
     public Rhythm(SyntheticOptions options, PatientProfile patient, SeededRandom random, SeededRandom shapes, double firstBeat)
     {
@@ -65,20 +70,35 @@ internal sealed class Rhythm
 
     public double MeanRr => _meanRr;
 
+    /// <summary>
+    /// The class of the next beat. The record starts in sinus rhythm; a ventricular premature beat is followed
+    /// by a sinus one; an atrial one starts a run (an atrial couplet or a short burst of atrial tachycardia)
+    /// often enough that about half of the S beats are in runs, as in MIT-BIH's training records.
+    /// </summary>
+    private AamiClass NextClass(long index)
+    {
+        if (index < 3) return AamiClass.N;
+        if (_previous == AamiClass.S) return _runLength < MaxAtrialRun && _random.Chance(AtrialRunContinues) ? AamiClass.S : AamiClass.N;
+        if (_previous == AamiClass.V) return AamiClass.N;
+        return (AamiClass)_random.Choose(_weights);
+    }
+
     public ScheduledBeat Next()
     {
         var index = _count++;
-        // The first beats are normal (the record starts in sinus rhythm); ectopic beats are isolated.
-        var beatClass = index < 3 || _previous is AamiClass.S or AamiClass.V
-            ? AamiClass.N
-            : (AamiClass)_random.Choose(_weights);
+        var beatClass = NextClass(index);
         var sinusInterval = _expected - _lastR;
         double time;
         switch (beatClass)
         {
             case AamiClass.S:
-                time = _lastR + _random.Uniform(0.60, 0.75) * sinusInterval;
+                // The first beat of a run comes early; the next ones follow at the ectopic focus's own, steady cycle.
+                _atrialCycle = _previous == AamiClass.S
+                    ? _atrialCycle * _random.Uniform(0.97, 1.03)
+                    : _random.Uniform(0.55, 0.75) * sinusInterval;
+                time = _lastR + _atrialCycle;
                 _expected = time + SinusRr(time) * _random.Uniform(1.0, 1.08);
+                _runLength = _previous == AamiClass.S ? _runLength + 1 : 1;
                 break;
             case AamiClass.V:
                 time = _lastR + _random.Uniform(0.55, 0.72) * sinusInterval;

@@ -4,8 +4,9 @@ namespace EcgOrleans.Signal.Synthetic;
 
 /// <summary>
 /// What a synthetic record looks like. The class probabilities are relative weights of the beat
-/// classes (they need not sum to 1); a premature beat (S or V) is always followed by a normal one,
-/// so the S and V shares come out a little below their weights.
+/// classes (they need not sum to 1) of the beats that start an event: a ventricular premature beat is
+/// always followed by a normal one, an atrial one may start a short run of them (Rhythm), so the V share
+/// comes out a little below its weight and the S share above it.
 /// </summary>
 /// <param name="Seed">Everything random derives from it: the same options give the same record.</param>
 /// <param name="SamplingFrequency">Output rate in Hz (MIT-BIH: 360).</param>
@@ -20,6 +21,8 @@ namespace EcgOrleans.Signal.Synthetic;
 /// <param name="NoiseLevel">Standard deviation of the white measurement noise, mV.</param>
 /// <param name="BaselineWander">Amplitude of the baseline wander (respiration and a slower drift), mV (ECGSYN: 0.15).</param>
 /// <param name="Oversampling">RK4 steps per output sample: the ODEs are integrated at this multiple of the output rate.</param>
+/// <param name="QrsWidth">The patient's QRS time scale (1: an R wave 25 ms wide at half height); null draws it, as every other trait of the patient.</param>
+/// <param name="SWaveDepth">The patient's S wave on MLII over the R wave; null draws it.</param>
 public sealed record SyntheticOptions(
     int Seed,
     double SamplingFrequency = 360,
@@ -33,7 +36,9 @@ public sealed record SyntheticOptions(
     double Paced = 0.03,
     double NoiseLevel = 0.015,
     double BaselineWander = 0.1,
-    int Oversampling = 4)
+    int Oversampling = 4,
+    double? QrsWidth = null,
+    double? SWaveDepth = null)
 {
     /// <summary>The class weights in <see cref="Aami.Classes"/> order (N, S, V, F, Q).</summary>
     public double[] ClassWeights => [Normal, Supraventricular, Ventricular, Fusion, Paced];
@@ -52,6 +57,8 @@ public sealed record SyntheticOptions(
         Require(NoiseLevel is >= 0 and <= 5, nameof(NoiseLevel), $"{NoiseLevel} mV is not between 0 and 5");
         Require(BaselineWander is >= 0 and <= 5, nameof(BaselineWander), $"{BaselineWander} mV is not between 0 and 5");
         Require(Oversampling is >= 1 and <= 64, nameof(Oversampling), $"{Oversampling} is not between 1 and 64");
+        Require(QrsWidth is null or (>= 0.5 and <= 2), nameof(QrsWidth), $"{QrsWidth} is not between 0.5 and 2");
+        Require(SWaveDepth is null or (>= 0 and <= 1), nameof(SWaveDepth), $"{SWaveDepth} is not between 0 and 1");
     }
 
     private static void Require(bool condition, string option, string problem)

@@ -120,6 +120,38 @@ public sealed class SyntheticEcgTests
     }
 
     [Fact]
+    public void A_patient_given_a_narrow_QRS_and_a_deep_S_wave_has_them()
+    {
+        // The same patient otherwise (the traits are drawn either way): only the QRS changes.
+        var options = Default with { NoiseLevel = 0, BaselineWander = 0, Normal = 1, Supraventricular = 0, Ventricular = 0, Fusion = 0, Paced = 0 };
+        var (narrow, wide) = (Qrs(options with { QrsWidth = 0.7, SWaveDepth = 0.5 }), Qrs(options with { QrsWidth = 1.2, SWaveDepth = 0.05 }));
+        Assert.True(narrow.HalfWidth < 0.8 * wide.HalfWidth, $"R wave {narrow.HalfWidth} samples wide at half height against {wide.HalfWidth}");
+        Assert.InRange(narrow.SOverR, 0.35, 0.65);
+        Assert.InRange(wide.SOverR, 0, 0.2);
+    }
+
+    /// <summary>The median beat's R wave width at half height (samples) and S-wave depth over R height, from the baseline 60 ms before R.</summary>
+    private static (int HalfWidth, double SOverR) Qrs(SyntheticOptions options)
+    {
+        var record = SyntheticEcg.Generate(options, "qrs", 20);
+        var lead = record.Physical(0);
+        var beats = record.Annotations.Skip(2).SkipLast(2).Select(a => (int)a.Sample).ToList();
+        var widths = new List<int>();
+        var depths = new List<double>();
+        foreach (var r in beats)
+        {
+            var baseline = lead[r - 22];
+            var height = lead[r] - baseline;
+            var (from, to) = (r, r);
+            while (lead[from - 1] - baseline > height / 2) from--;
+            while (lead[to + 1] - baseline > height / 2) to++;
+            widths.Add(to - from + 1);
+            depths.Add((baseline - lead[r..(r + 18)].Min()) / height);
+        }
+        return (widths.Order().ElementAt(widths.Count / 2), depths.Order().ElementAt(depths.Count / 2));
+    }
+
+    [Fact]
     public void A_database_written_as_WFDB_reads_back_like_MIT_BIH()
     {
         var database = SyntheticEcg.Database(seed: 5, records: 2, seconds: 30);
@@ -164,6 +196,8 @@ public sealed class SyntheticEcgTests
     [InlineData("class weights")]
     [InlineData("NoiseLevel")]
     [InlineData("Oversampling")]
+    [InlineData("QrsWidth")]
+    [InlineData("SWaveDepth")]
     public void Options_out_of_range_are_refused_naming_the_option(string option)
     {
         var options = option switch
@@ -173,6 +207,8 @@ public sealed class SyntheticEcgTests
             "class weight V" => Default with { Ventricular = -0.1 },
             "class weights" => Default with { Normal = 0, Supraventricular = 0, Ventricular = 0, Fusion = 0, Paced = 0 },
             "NoiseLevel" => Default with { NoiseLevel = -1 },
+            "QrsWidth" => Default with { QrsWidth = 0.1 },
+            "SWaveDepth" => Default with { SWaveDepth = double.NaN },
             _ => Default with { Oversampling = 0 },
         };
         var e = Assert.Throws<ArgumentException>(() => SyntheticEcg.Generate(options, "bad", 1));
