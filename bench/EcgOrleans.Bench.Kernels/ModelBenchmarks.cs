@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using EcgOrleans.Ml.Runtime;
 using EcgOrleans.Ml.Checkpoints;
 using EcgOrleans.Ml.Saliency;
 using EcgOrleans.Signal.Beats;

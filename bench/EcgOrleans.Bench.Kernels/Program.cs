@@ -1,6 +1,7 @@
 using System.Globalization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
+using EcgOrleans.Ml.Runtime;
 using EcgOrleans.Bench.Kernels;
 using EcgOrleans.Ml.Saliency;
 

@@ -4,6 +4,7 @@ using EcgOrleans.Abstractions;
 using EcgOrleans.Client.Cluster;
 using EcgOrleans.Client.Commands;
 using EcgOrleans.Ml.Checkpoints;
+using EcgOrleans.Ml.Runtime;
 using EcgOrleans.Ml.Saliency;
 using EcgOrleans.Signal.Beats;
 using EcgOrleans.Signal.Sources;
@@ -12,7 +13,7 @@ using EcgOrleans.Signal.Wfdb;
 // Whole-pipeline throughput on one in-process silo against the model's own batched throughput on the
 // same beats (issue: Orleans must cost little). Usage:
 //   dotnet run -c Release --project bench/EcgOrleans.Bench.Pipeline -- [--data DIR] [--records 100,101|all]
-//       [--model models/kachuee-window-ds1.ckpt] [--repetitions 3] [--workers 2] [--parallel 6] [--method vanilla]
+//       [--model models/kachuee-window-ds1.ckpt] [--repetitions 3] [--parallel 6] [--method vanilla]
 var options = Options.Parse(args);
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()} at start");
@@ -31,7 +32,7 @@ var beats = records.SelectMany(r => RecordBeats.Extract(r, representation)).ToLi
 cut.Stop();
 Console.WriteLine($"{records.Count} records, {beats.Count:N0} beats; read {read.Elapsed.TotalSeconds:F2} s, cut {cut.Elapsed.TotalSeconds:F2} s (one thread)");
 
-TorchThreads.Configure(1);
+TorchThreads.Configure();
 
 // One silo for every repetition, as a running silo serves one ingest after another. Its first ingest pays for
 // starting up (JIT-compiling ~13,500 methods, then re-compiling the hot ones: ~4 CPU s here), so as many records as
@@ -40,7 +41,7 @@ var models = Path.Combine(Path.GetTempPath(), $"ecg-bench-models-{Environment.Pr
 Directory.CreateDirectory(models);
 File.Copy(options.Model, Path.Combine(models, "bench.ckpt"), overwrite: true);
 await using var session = await ClusterSession.StartAsync(new ClusterSettings { InProcess = true }, CancellationToken.None,
-    new Dictionary<string, string?> { ["Ecg:Models"] = models, ["Ecg:TorchThreads"] = "1" });
+    new Dictionary<string, string?> { ["Ecg:Models"] = models });
 var warmUpCpu = CpuMeter.Start();
 var warmUpRecords = source.Records.Take(options.Parallel).ToList();
 var warmUp = await PipelineThroughput(session, new WfdbDirectorySource(options.Data, warmUpRecords), "warm-up", options);
@@ -64,7 +65,7 @@ var pipelineMedian = Median(pipeline);
 Console.WriteLine();
 Console.WriteLine($"| {options.Method} saliency, {metadata.ModelName} on {representation.Name}, batch {EcgOrleans.Grains.Pipeline.RecordStream.BatchSize} | beats/s (median of {options.Repetitions}) |");
 Console.WriteLine("| --- | ---: |");
-Console.WriteLine($"| EcgOrleans.Ml alone: {options.Workers} workers x 1 thread, beats already cut | {rawMedian:N0} |");
+Console.WriteLine($"| EcgOrleans.Ml alone: one scorer on {TorchThreads.Current} threads, beats already cut | {rawMedian:N0} |");
 Console.WriteLine($"| whole pipeline, one in-process silo (warmed up), {records.Count} records from disk | {pipelineMedian:N0} |");
 Console.WriteLine($"| ratio of the medians | {pipelineMedian / rawMedian:P1} |");
 // Each repetition measures raw and pipeline back to back, so its ratio is paired against the machine's drift.
@@ -74,23 +75,14 @@ Console.WriteLine($"load average at end: {LoadAverage()}");
 
 static double RawThroughput(byte[] checkpoint, List<Beat> beats, int rhythm, Options options)
 {
-    // The ModelGrain pattern: each worker owns a model and scores whole batches of 256.
+    // The ModelGrain's work without Orleans: one scorer, whole batches of 256, every core inside LibTorch.
     var batches = beats.Chunk(EcgOrleans.Grains.Pipeline.RecordStream.BatchSize)
         .Select(b => (Waveforms: b.SelectMany(x => x.Waveform).ToArray(), Rhythm: b.SelectMany(x => x.Rhythm.Take(rhythm)).ToArray()))
         .ToArray();
-    var scorers = Enumerable.Range(0, options.Workers)
-        .Select(_ => new BeatScorer(Checkpoint.Load(checkpoint, "bench").Model, SaliencyMethods.Create(options.Method)))
-        .ToArray();
-    scorers[0].Score(batches[0].Waveforms, batches[0].Rhythm); // warm-up
-    var next = -1;
+    var scorer = new BeatScorer(Checkpoint.Load(checkpoint, "bench").Model, SaliencyMethods.Create(options.Method));
+    scorer.Score(batches[0].Waveforms, batches[0].Rhythm); // warm-up
     var stopwatch = Stopwatch.StartNew();
-    var threads = scorers.Select(scorer => new Thread(() =>
-    {
-        int i;
-        while ((i = Interlocked.Increment(ref next)) < batches.Length) scorer.Score(batches[i].Waveforms, batches[i].Rhythm);
-    })).ToList();
-    threads.ForEach(t => t.Start());
-    threads.ForEach(t => t.Join());
+    foreach (var (waveforms, rhythmValues) in batches) scorer.Score(waveforms, rhythmValues);
     return beats.Count / stopwatch.Elapsed.TotalSeconds;
 }
 
@@ -131,7 +123,7 @@ internal sealed class CpuMeter
     }
 }
 
-internal sealed record Options(string Data, IReadOnlyList<string> Records, string Model, int Repetitions, int Workers, int Parallel, string Method)
+internal sealed record Options(string Data, IReadOnlyList<string> Records, string Model, int Repetitions, int Parallel, string Method)
 {
     public static Options Parse(string[] args)
     {
@@ -147,7 +139,6 @@ internal sealed record Options(string Data, IReadOnlyList<string> Records, strin
             records == "all" ? DatasetSplits.All : [.. records.Split(',')],
             Value("--model", Path.Combine(root, "models", "kachuee-window-ds1.ckpt")),
             int.Parse(Value("--repetitions", "3")),
-            int.Parse(Value("--workers", "2")),
             int.Parse(Value("--parallel", "6")),
             Value("--method", "vanilla"));
     }

@@ -14,11 +14,11 @@ namespace EcgOrleans.Grains;
 
 /// <summary>
 /// A trained model ("name@version") scoring beat batches: probabilities, predictions, and the batch's partial
-/// class maps. A stateless worker: the silo runs up to one activation per core, each with its own copy of the
-/// model, so backward passes never share a module across threads. TorchSharp work runs synchronously inside
-/// the turn (dispose scopes and grad modes are per thread).
+/// class maps. A stateless worker with one activation per silo: LibTorch work runs one call at a time per process
+/// (TorchGate), each on every core, so a second activation would only hold a second copy of the model. TorchSharp
+/// work runs synchronously inside the turn (dispose scopes and grad modes are per thread).
 /// </summary>
-[StatelessWorker]
+[StatelessWorker(1)]
 public sealed class ModelGrain(IGrainFactory grains) : Grain, IModelGrain
 {
     private readonly Dictionary<(string Method, SaliencyTarget Target), BeatScorer> _scorers = [];

@@ -35,8 +35,8 @@ public sealed class EcgOptions
     /// <summary>Folder of bundled checkpoints uploaded to the model registry at start-up (default: models/ beside the program).</summary>
     public string? Models { get; set; }
 
-    /// <summary>LibTorch intra-op threads per process; with one model activation per core, 1 is best.</summary>
-    public int TorchThreads { get; set; } = 1;
+    /// <summary>LibTorch intra-op threads per process, 0 for one per core: scoring runs one call at a time, on every core.</summary>
+    public int TorchThreads { get; set; }
 
     public string ModelsFolder => Models ?? Path.Combine(AppContext.BaseDirectory, "models");
 }

@@ -1,4 +1,5 @@
 using EcgOrleans.Ml.Models;
+using EcgOrleans.Ml.Runtime;
 using EcgOrleans.Signal.Beats;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -33,13 +34,11 @@ public sealed record ScoredBatch(int Count, int WaveformLength, int RhythmLength
 /// What the Orleans ModelGrain calls: scores plain float arrays with one model and one saliency method.
 /// </summary>
 /// <remarks>
-/// <para>Threads: a scorer keeps no state besides its model, and TorchSharp's dispose scopes and grad modes are
-/// per thread, so several threads may score at once as long as each uses its own scorer over its own model
-/// instance (one module must not run backward passes on two threads at once). A single scorer is not meant for
-/// concurrent calls.</para>
-/// <para>The intra-op thread count of LibTorch is process-wide, and with its OpenMP backend each thread picks it
-/// up at its first parallel operation: call <see cref="TorchThreads.Configure"/> once at process start-up (silo
-/// start, benchmark start), before any tensor work on any thread.</para>
+/// <para>Threads: any thread may call a scorer, but LibTorch work runs one call at a time per process
+/// (<see cref="TorchGate"/>), each call using every core LibTorch is given (<see cref="TorchThreads"/>). LibTorch
+/// 2.10's oneDNN may crash when it creates a primitive (a kernel for a new shape) while another thread runs
+/// convolutions, and a scoring call creates primitives whenever it meets a batch size it has not met before. A
+/// scorer keeps no state besides its model; the model's weights must not be shared with scorers that train it.</para>
 /// <para>Saliency runs in passes of about <see cref="RowsPerPass"/> beats: a backward pass keeps every layer's
 /// activations alive, so a 256-beat pass holds ~4x the native memory of a 64-beat one, and on this CPU the
 /// smaller passes are no slower (their activations stay in cache). A batch is cut into round(B / RowsPerPass)
@@ -87,6 +86,7 @@ public sealed class BeatScorer
     public BatchPrediction Classify(float[] waveforms, float[] rhythm)
     {
         var count = BeatBatchValidation.Validate(waveforms, rhythm, WaveformLength, RhythmLength);
+        using var gate = TorchGate.Enter();
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
         var (w, r) = Tensors(waveforms, rhythm, count);
@@ -105,6 +105,7 @@ public sealed class BeatScorer
         var count = BeatBatchValidation.Validate(waveforms, rhythm, WaveformLength, RhythmLength);
         var referenceIndices = Target == SaliencyTarget.Reference ? BeatBatchValidation.ReferenceIndices(references, count) : null;
         var passes = PassCount(count);
+        using var gate = TorchGate.Enter();
         if (passes == 1) return ScorePass(waveforms, rhythm, referenceIndices, count);
 
         var result = new ScoredBatch(count, WaveformLength, RhythmLength, new float[count * Aami.ClassCount],
@@ -145,22 +146,4 @@ public sealed class BeatScorer
     private static float[] Probabilities(Tensor logits) => nn.functional.softmax(logits.detach(), 1).to(float32).data<float>().ToArray();
 
     private static AamiClass[] Classes(Tensor indices) => [.. indices.data<long>().ToArray().Select(i => (AamiClass)i)];
-}
-
-/// <summary>LibTorch's thread settings, set once per process.</summary>
-public static class TorchThreads
-{
-    /// <summary>
-    /// Sets LibTorch's intra-op thread count (torch.set_num_threads). Call once at process start-up, before any
-    /// tensor work on any thread: with the OpenMP backend a thread adopts the count at its first parallel
-    /// operation and keeps it. One thread per model instance and as many instances as cores is usually best for
-    /// many small batches; more threads per instance help a single caller.
-    /// </summary>
-    public static void Configure(int intraOpThreads)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(intraOpThreads, 1);
-        torch.set_num_threads(intraOpThreads);
-    }
-
-    public static int Current => torch.get_num_threads();
 }

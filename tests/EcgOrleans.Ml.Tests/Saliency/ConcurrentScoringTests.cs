@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EcgOrleans.Ml.Checkpoints;
+using EcgOrleans.Ml.Runtime;
 using EcgOrleans.Ml.Saliency;
 using EcgOrleans.Tests;
 using Xunit.Abstractions;
@@ -8,10 +9,10 @@ using static EcgOrleans.Ml.Tests.Saliency.TestInputs;
 namespace EcgOrleans.Ml.Tests.Saliency;
 
 /// <summary>
-/// The way a silo scores: several threads, each with its own model instance, scoring batches of every size at once,
-/// while the garbage collector runs (it finalizes whatever TorchSharp objects nothing holds). Every result must be
-/// exactly what the same batch gives when scored alone on one thread: same shapes, same thread settings, same
-/// machine, so the same kernels and the same sums.
+/// Scoring from several threads at once, each with its own model instance, while the garbage collector runs (it
+/// finalizes whatever TorchSharp objects nothing holds). Scorers take turns through <see cref="TorchGate"/>; every
+/// result must be exactly what the same batch gives when scored alone on one thread: same shapes, same thread
+/// settings, same machine, so the same kernels and the same sums.
 /// </summary>
 public sealed class ConcurrentScoringTests(ITestOutputHelper output)
 {
@@ -82,6 +83,59 @@ public sealed class ConcurrentScoringTests(ITestOutputHelper output)
             Assert.True(expected.Probabilities.SequenceEqual(scored.Probabilities), $"{what}: probabilities differ from the batch scored alone");
             Assert.True(expected.Saliency.SequenceEqual(scored.Saliency), $"{what}: maps differ from the batch scored alone");
         }
+    }
+
+    [Fact]
+    public async Task Scoring_waits_while_another_thread_holds_the_torch_gate()
+    {
+        using var model = Checkpoint.Load(Path.Combine(TestData.RepositoryRoot, "models", "kachuee-window-ds1.ckpt")).Model;
+        var scorer = new BeatScorer(model, new VanillaGradient());
+        var (waveforms, rhythm) = Batch(8, seed: 700);
+        var holding = new ManualResetEventSlim();
+        var release = new ManualResetEventSlim();
+        var holder = new Thread(() =>
+        {
+            using (TorchGate.Enter())
+            {
+                holding.Set();
+                release.Wait();
+            }
+        });
+        holder.Start();
+        holding.Wait();
+        var scoring = Task.Factory.StartNew(() => scorer.Score(waveforms, rhythm), TaskCreationOptions.LongRunning);
+        await Task.Delay(300);
+        Assert.False(scoring.IsCompleted, "a scorer ran LibTorch while another thread held the gate");
+        release.Set();
+        Assert.Equal(8, (await scoring).Count);
+        holder.Join();
+    }
+
+    [Fact]
+    public async Task Threads_meeting_new_shapes_on_every_call_do_not_crash_the_process()
+    {
+        // A child process, because the failure this guards against is a native crash: four threads score batches of
+        // random sizes while oneDNN's primitive cache is held at 4 entries, so every call creates primitives.
+        var experiments = Path.Combine(TestData.RepositoryRoot, "bench", "EcgOrleans.Experiments", "bin",
+            Path.GetRelativePath(Path.Combine(TestData.RepositoryRoot, "tests", "EcgOrleans.Ml.Tests", "bin"), AppContext.BaseDirectory),
+            "EcgOrleans.Experiments.dll");
+        Assert.True(File.Exists(experiments), $"{experiments} is missing: build the solution");
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet",
+            [experiments, "concurrent-scoring", Path.Combine(TestData.RepositoryRoot, "models", "kachuee-window-ds1.ckpt"), "4", "20", "gated"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] = "4";
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        var printed = await stdout + await stderr;
+        output.WriteLine(printed);
+
+        Assert.True(process.ExitCode == 0, $"the scoring process exited with {process.ExitCode}:\n{printed}");
+        Assert.Contains("without a crash", printed);
     }
 
     private static (float[] Waveforms, float[] Rhythm) Batch(int count, int seed)
