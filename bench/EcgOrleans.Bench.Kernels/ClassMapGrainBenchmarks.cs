@@ -60,30 +60,23 @@ public class ClassMapGrainBenchmarks
         Directory.Delete(_modelsFolder, recursive: true);
     }
 
-    /// <summary>One record's batches: each merge awaited before the next.</summary>
+    /// <summary>One publisher's epochs: each applied before the next.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = SequentialMerges)]
-    public async Task<int> MergeOneAtATime()
+    public async Task MergeOneAtATime()
     {
-        var merged = 0;
-        for (var i = 0; i < SequentialMerges; i++)
-            if (await _grain.Merge("record-0", ++_sequence, _partial)) merged++;
-        return merged;
+        for (var i = 0; i < SequentialMerges; i++) await _grain.Apply("publisher-0", ++_sequence, _partial);
     }
 
-    /// <summary>Eight records sending at once: the grain is single-threaded, so this is its merge rate.</summary>
+    /// <summary>Eight silos' publishers sending at once: the grain is single-threaded, so this is its merge rate.</summary>
     [Benchmark(OperationsPerInvoke = Records * MergesPerRecord)]
-    public async Task<int> MergeFromEightRecords()
+    public async Task MergeFromEightPublishers()
     {
         var first = _sequence;
         _sequence += MergesPerRecord;
-        var counts = await Task.WhenAll(Enumerable.Range(1, Records).Select(async record =>
+        await Task.WhenAll(Enumerable.Range(1, Records).Select(async publisher =>
         {
-            var merged = 0;
-            for (var i = 1; i <= MergesPerRecord; i++)
-                if (await _grain.Merge($"record-{record}", first + i, _partial)) merged++;
-            return merged;
+            for (var i = 1; i <= MergesPerRecord; i++) await _grain.Apply($"publisher-{publisher}", first + i, _partial);
         }));
-        return counts.Sum();
     }
 
     private static ClassMapAccumulator Partial()

@@ -84,7 +84,7 @@ internal static class LimitTable
         foreach (var (name, label) in new[]
                  {
                      (nameof(ClassMapGrainBenchmarks.MergeOneAtATime), "ClassMapGrain.Merge, one record, each merge awaited"),
-                     (nameof(ClassMapGrainBenchmarks.MergeFromEightRecords), "ClassMapGrain.Merge, 8 records at once"),
+                     (nameof(ClassMapGrainBenchmarks.MergeFromEightPublishers), "ClassMapGrain.Apply, 8 publishers at once"),
                  }.Where(r => Has(r.Item1)))
         {
             // One grain sees at most one partial per batch of 256 beats; two model workers (two cores) feed it.

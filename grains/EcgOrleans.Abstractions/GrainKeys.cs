@@ -22,6 +22,15 @@ public static class GrainKeys
         return slash > 0 ? (key[..slash], key[(slash + 1)..]) : throw new ArgumentException($"'{key}' is not run/grouping/class", nameof(key));
     }
 
+    /// <summary>A silo's scoring queue for one analysis: "model@version/method/target".</summary>
+    public static string ScoringQueue(string modelVersion, string method, string target) => $"{modelVersion}/{method}/{target}";
+
+    public static (string ModelVersion, string Method, string Target) ParseScoringQueue(string key)
+    {
+        var parts = key.Split('/');
+        return parts.Length == 3 ? (parts[0], parts[1], parts[2]) : throw new ArgumentException($"'{key}' is not model@version/method/target", nameof(key));
+    }
+
     /// <summary>Run, dataset and record names: letters, digits, '-', '_', '.'; 1..64 characters.</summary>
     public static string CheckPart(string value, string what)
     {

@@ -31,7 +31,36 @@ public interface IRecordGrain : IGrainWithStringKey
 [Alias("ecg.IModelGrain")]
 public interface IModelGrain : IGrainWithStringKey
 {
-    Task<BatchScores> Score(BeatBatch batch, string method, string target);
+    /// <summary>Scores the batches together, in as few passes as their beats allow, and answers each batch apart.</summary>
+    Task<IReadOnlyList<BatchScores>> ScoreAll(IReadOnlyList<BeatBatch> batches, string method, string target);
+}
+
+/// <summary>
+/// Gathers the batches of the record grains of one silo for one analysis, keyed "model@version/method/target", so
+/// that a model scores many records' beats in one pass: it sends what waits when enough beats wait, or when the oldest
+/// has waited long enough (both settings), and answers every caller with its own batch's scores.
+/// </summary>
+[Alias("ecg.IScoringQueue")]
+public interface IScoringQueue : IGrainWithStringKey
+{
+    Task<BatchScores> Score(BeatBatch batch);
+}
+
+/// <summary>
+/// Gathers the class-map contributions of the record grains of one silo for one run, keyed "run", into epochs that
+/// it applies to the class maps together (exactly once per map and epoch; see docs/exactly-once.md). A record
+/// reserves a place in the open epoch, persists its contribution with that ticket, then publishes it.
+/// </summary>
+[Alias("ecg.IClassMapPublisher")]
+public interface IClassMapPublisher : IGrainWithStringKey
+{
+    Task<PublicationTicket> Reserve();
+
+    /// <summary>Adds the contribution to its epoch; completes once the epoch is applied to every map it touches, or throws.</summary>
+    Task Publish(PublicationTicket ticket, IReadOnlyList<PartialMap> parts);
+
+    /// <summary>The reserving record could not persist its contribution: the whole epoch is abandoned.</summary>
+    Task Abandon(PublicationTicket ticket);
 }
 
 /// <summary>The checkpoints the cluster knows, keyed "default".</summary>
@@ -55,8 +84,14 @@ public interface IModelRegistryGrain : IGrainWithStringKey
 [Alias("ecg.IClassMapGrain")]
 public interface IClassMapGrain : IGrainWithStringKey
 {
-    /// <summary>Merges a batch's part once: false when this (record, batch) was merged before.</summary>
-    Task<bool> Merge(string recordKey, long batchSequence, PartialMap partial);
+    /// <summary>
+    /// Applies a publisher's epoch once: epochs of one publisher arrive in order, and one at or below the last applied
+    /// is a repeat. An epoch fenced by <see cref="Resolve"/> is refused.
+    /// </summary>
+    Task Apply(string publisher, long epoch, PartialMap partial);
+
+    /// <summary>Whether a publisher's epoch was applied here; if not, it never will be (it is fenced).</summary>
+    Task<bool> Resolve(string publisher, long epoch);
 
     Task<ClassMapView> Get();
 

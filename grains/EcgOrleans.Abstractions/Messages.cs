@@ -141,3 +141,7 @@ public sealed record ModelInfo(
 {
     public string Key => $"{Name}@{Version}";
 }
+
+/// <summary>A place in a class-map publisher's epoch: the publisher's activation and the epoch number.</summary>
+[GenerateSerializer, Immutable, Alias("ecg.PublicationTicket")]
+public sealed record PublicationTicket([property: Id(0)] string Publisher, [property: Id(1)] long Epoch);

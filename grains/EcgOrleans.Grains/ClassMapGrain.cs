@@ -17,16 +17,30 @@ public sealed class ClassMapState
     [Id(4)] public double[] BeatMean { get; set; } = [];
     [Id(5)] public double[] BeatM2 { get; set; } = [];
 
-    /// <summary>Per record key, the highest batch merged: a record sends its batches in order, so anything at or below it is a replay.</summary>
-    [Id(6)] public Dictionary<string, long> LastBatch { get; set; } = [];
+    /// <summary>Per publisher activation, the epochs applied and fenced (replay detection; see <see cref="PublisherMarks"/>).</summary>
+    [Id(9)] public Dictionary<string, PublisherMark> Publishers { get; set; } = [];
 
     [Id(7)] public long Merges { get; set; }
     [Id(8)] public DateTimeOffset Updated { get; set; }
+
+    public ClassMapState WithPublishers(Dictionary<string, PublisherMark> publishers) => new()
+    {
+        WaveformLength = WaveformLength,
+        Count = Count,
+        SaliencyMean = SaliencyMean,
+        SaliencyM2 = SaliencyM2,
+        BeatMean = BeatMean,
+        BeatM2 = BeatM2,
+        Publishers = publishers,
+        Merges = Merges,
+        Updated = Updated,
+    };
 }
 
 /// <summary>
-/// One class map of one run ("run/grouping/class"): merges each batch's partial map exactly once, persists
-/// before it answers (so an acknowledged merge survives a crash), and pushes the new map to observers.
+/// One class map of one run ("run/grouping/class"): applies each publisher epoch's partial map exactly once, persists
+/// before it answers (so an acknowledged epoch survives a crash), and pushes the new map to observers. Its state is
+/// the running statistics and one mark per publisher activation: the same size whatever the number of records.
 /// </summary>
 public sealed class ClassMapGrain(
     [PersistentState("classmap", EcgStorage.Name)] IPersistentState<ClassMapState> state,
@@ -53,14 +67,44 @@ public sealed class ClassMapGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<bool> Merge(string recordKey, long batchSequence, PartialMap partial)
+    public async Task Apply(string publisher, long epoch, PartialMap partial)
     {
-        if (state.State.LastBatch.TryGetValue(recordKey, out var last) && batchSequence <= last)
+        switch (PublisherMarks.Decide(state.State.Publishers, publisher, epoch))
         {
-            EcgMetrics.ClassMapMerge(MapKey, merged: false);
-            return false;
+            case EpochDecision.Repeat:
+                EcgMetrics.ClassMapMerge(MapKey, merged: false);
+                return;
+            case EpochDecision.Fenced:
+                throw new PublicationFailedException($"class map {this.GetPrimaryKeyString()}: epoch {epoch} of publisher {publisher} was given up by a recovering record");
         }
 
+        var merged = Merged(partial);
+        await Persist(previous => new ClassMapState
+        {
+            WaveformLength = merged.WaveformLength,
+            Count = merged.Count,
+            SaliencyMean = merged.SaliencyMean,
+            SaliencyM2 = merged.SaliencyM2,
+            BeatMean = merged.BeatMean,
+            BeatM2 = merged.BeatM2,
+            Publishers = PublisherMarks.AfterApplying(previous.Publishers, publisher, epoch, DateTimeOffset.UtcNow),
+            Merges = previous.Merges + 1,
+            Updated = DateTimeOffset.UtcNow,
+        });
+        _accumulator = merged;
+        _changed = true;
+        EcgMetrics.ClassMapMerge(MapKey, merged: true);
+    }
+
+    public async Task<bool> Resolve(string publisher, long epoch)
+    {
+        var (applied, fenced) = PublisherMarks.Resolve(state.State.Publishers, publisher, epoch, DateTimeOffset.UtcNow);
+        if (fenced is not null) await Persist(previous => previous.WithPublishers(fenced));
+        return applied;
+    }
+
+    private ClassMapAccumulator Merged(PartialMap partial)
+    {
         ClassMapAccumulator incoming;
         try
         {
@@ -75,22 +119,15 @@ public sealed class ClassMapGrain(
         if (_accumulator is { } current && (current.WaveformLength != incoming.WaveformLength || current.RhythmLength != incoming.RhythmLength))
             throw new EcgRequestException(EcgRequestException.Codes.InvalidBatch,
                 $"class map {this.GetPrimaryKeyString()} holds maps of {current.WaveformLength}+{current.RhythmLength} values, not {incoming.WaveformLength}+{incoming.RhythmLength}");
-
         var merged = _accumulator?.Clone() ?? new ClassMapAccumulator(incoming.WaveformLength, incoming.RhythmLength);
         merged.Merge(incoming);
+        return merged;
+    }
+
+    private async Task Persist(Func<ClassMapState, ClassMapState> next)
+    {
         var previous = state.State;
-        state.State = new ClassMapState
-        {
-            WaveformLength = merged.WaveformLength,
-            Count = merged.Count,
-            SaliencyMean = merged.SaliencyMean,
-            SaliencyM2 = merged.SaliencyM2,
-            BeatMean = merged.BeatMean,
-            BeatM2 = merged.BeatM2,
-            LastBatch = new Dictionary<string, long>(previous.LastBatch) { [recordKey] = batchSequence },
-            Merges = previous.Merges + 1,
-            Updated = DateTimeOffset.UtcNow,
-        };
+        state.State = next(previous);
         try
         {
             await state.WriteStateAsync();
@@ -98,16 +135,12 @@ public sealed class ClassMapGrain(
         catch
         {
             // Whether the write reached storage is unknown (Redis may have applied it and lost the reply, or be
-            // down so that re-reading fails too). Keep nothing of this merge here, and let the next activation
-            // load what storage really holds: the caller's retry is then merged, or dropped as a replay.
+            // down so that re-reading fails too). Keep nothing of it here, and let the next activation load what
+            // storage really holds: a publisher's retry is then applied or recognised as a repeat.
             state.State = previous;
             DeactivateOnIdle();
             throw;
         }
-        _accumulator = merged;
-        _changed = true;
-        EcgMetrics.ClassMapMerge(MapKey, merged: true);
-        return true;
     }
 
     public Task<ClassMapView> Get() => Task.FromResult(View());

@@ -13,9 +13,10 @@ using static EcgOrleans.Abstractions.EcgRequestException;
 namespace EcgOrleans.Grains;
 
 /// <summary>
-/// A trained model ("name@version") scoring beat batches: probabilities, predictions, and the batch's partial
+/// A trained model ("name@version") scoring beat batches: probabilities, predictions, and each batch's partial
 /// class maps. A stateless worker with one activation per silo: LibTorch work runs one call at a time per process
-/// (TorchGate), each on every core, so a second activation would only hold a second copy of the model. TorchSharp
+/// (TorchGate), each on every core, so a second activation would only hold a second copy of the model. The batches
+/// of one call, from many records (<see cref="ScoringQueue"/>), are scored together and answered apart. TorchSharp
 /// work runs synchronously inside the turn (dispose scopes and grad modes are per thread).
 /// </summary>
 [StatelessWorker(1)]
@@ -44,32 +45,48 @@ public sealed class ModelGrain(IGrainFactory grains) : Grain, IModelGrain
         return Task.CompletedTask;
     }
 
-    public Task<BatchScores> Score(BeatBatch batch, string method, string target)
+    public Task<IReadOnlyList<BatchScores>> ScoreAll(IReadOnlyList<BeatBatch> batches, string method, string target)
     {
         var model = _model!;
+        if (batches.Count == 0) return Task.FromResult<IReadOnlyList<BatchScores>>([]);
+        foreach (var batch in batches) Check(model, batch);
+
+        var together = BatchUnion.Of(batches, model.WaveformLength, model.RhythmFeatures);
+        ScoredBatch scored;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            scored = Scorer(method, target).Score(together.Waveforms, together.Rhythm, together.References);
+        }
+        catch (ArgumentException e)
+        {
+            throw new EcgRequestException(Codes.InvalidBatch, $"batches of {string.Join(", ", batches.Select(b => b.RecordKey).Distinct())}: {e.Message}");
+        }
+        EcgMetrics.BatchScored(this.GetPrimaryKeyString(), method.ToLowerInvariant(), together.References.Length, Stopwatch.GetElapsedTime(started));
+
+        var answers = new BatchScores[batches.Count];
+        for (var i = 0; i < batches.Count; i++)
+        {
+            var (batch, start) = (batches[i], together.Starts[i]);
+            var own = scored.Slice(start, batch.Count);
+            var partials = ClassMapPartition.Split(own, batch.Waveforms, batch.Rhythm, together.References[start..(start + batch.Count)])
+                .OrderBy(p => p.Key.ToString(), StringComparer.Ordinal)
+                .Select(p => ClassMapConversions.ToPartial(p.Key, p.Value))
+                .ToList();
+            answers[i] = new BatchScores(own.Probabilities, [.. own.Predicted.Select(c => (byte)c)], partials);
+        }
+        return Task.FromResult<IReadOnlyList<BatchScores>>(answers);
+    }
+
+    private void Check(BeatClassifier model, BeatBatch batch)
+    {
         if (batch.WaveformLength != model.WaveformLength || batch.RhythmFeatures != model.RhythmFeatures)
             throw new EcgRequestException(Codes.InvalidBatch,
                 $"{batch.RecordKey} batch {batch.Sequence}: beats of {batch.WaveformLength} samples and {batch.RhythmFeatures} rhythm features; model {this.GetPrimaryKeyString()} takes {model.WaveformLength} and {model.RhythmFeatures}");
         if (batch.References.Length != batch.Count)
             throw new EcgRequestException(Codes.InvalidBatch, $"{batch.RecordKey} batch {batch.Sequence}: {batch.References.Length} references for {batch.Count} beats");
-
-        var references = batch.References.Select(r => r == BeatBatch.NoReference ? (AamiClass?)null : (AamiClass)r).ToArray();
-        ScoredBatch scored;
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            scored = Scorer(method, target).Score(batch.Waveforms, batch.Rhythm, references);
-        }
-        catch (ArgumentException e)
-        {
-            throw new EcgRequestException(Codes.InvalidBatch, $"{batch.RecordKey} batch {batch.Sequence}: {e.Message}");
-        }
-        var partials = ClassMapPartition.Split(scored, batch.Waveforms, batch.Rhythm, references)
-            .OrderBy(p => p.Key.ToString(), StringComparer.Ordinal)
-            .Select(p => ClassMapConversions.ToPartial(p.Key, p.Value))
-            .ToList();
-        EcgMetrics.BatchScored(this.GetPrimaryKeyString(), method.ToLowerInvariant(), batch.Count, Stopwatch.GetElapsedTime(started));
-        return Task.FromResult(new BatchScores(scored.Probabilities, [.. scored.Predicted.Select(c => (byte)c)], partials));
+        if (batch.Waveforms.Length != batch.Count * batch.WaveformLength || batch.Rhythm.Length != batch.Count * batch.RhythmFeatures)
+            throw new EcgRequestException(Codes.InvalidBatch, $"{batch.RecordKey} batch {batch.Sequence}: arrays do not hold {batch.Count} beats");
     }
 
     private BeatScorer Scorer(string method, string target)
@@ -95,5 +112,30 @@ public sealed class ModelGrain(IGrainFactory grains) : Grain, IModelGrain
             _scorers[(name, kind)] = scorer = new BeatScorer(_model!, saliency, kind);
         }
         return scorer;
+    }
+}
+
+/// <summary>Several batches as one: their beats end to end, and where each batch starts.</summary>
+internal sealed record BatchUnion(float[] Waveforms, float[] Rhythm, AamiClass?[] References, int[] Starts)
+{
+    public static BatchUnion Of(IReadOnlyList<BeatBatch> batches, int waveformLength, int rhythmFeatures)
+    {
+        var total = batches.Sum(b => b.Count);
+        var waveforms = new float[total * waveformLength];
+        var rhythm = new float[total * rhythmFeatures];
+        var references = new AamiClass?[total];
+        var starts = new int[batches.Count];
+        var at = 0;
+        for (var i = 0; i < batches.Count; i++)
+        {
+            var batch = batches[i];
+            starts[i] = at;
+            batch.Waveforms.CopyTo(waveforms, at * waveformLength);
+            batch.Rhythm.CopyTo(rhythm, at * rhythmFeatures);
+            for (var b = 0; b < batch.Count; b++)
+                references[at + b] = batch.References[b] == BeatBatch.NoReference ? null : (AamiClass)batch.References[b];
+            at += batch.Count;
+        }
+        return new BatchUnion(waveforms, rhythm, references, starts);
     }
 }

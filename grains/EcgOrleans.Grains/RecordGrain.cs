@@ -7,11 +7,11 @@ using EcgOrleans.Signal.Beats;
 namespace EcgOrleans.Grains;
 
 /// <summary>
-/// One record streamed into one run ("run/dataset/record"). Delegates chunk checks, beat cutting and batching
-/// to <see cref="RecordStream"/>; scores each batch on the run's model and merges its partial maps into the
-/// class maps; persists at commit points, after every batch cut so far was merged. After a failure it rolls
-/// back to the last commit point: the client re-sends from there, the same batches come out with the same
-/// numbers, and the class maps drop the ones they already merged.
+/// One record streamed into one run ("run/dataset/record"). Delegates chunk checks, beat cutting and batching to
+/// <see cref="RecordStream"/>; scores batches through its silo's <see cref="ScoringQueue"/> and gathers their partial
+/// maps; at a commit point persists the stream's state together with that contribution and publishes it through its
+/// silo's <see cref="ClassMapPublisher"/>. After a failure it rolls back to the last commit point, and a contribution
+/// it had persisted is resolved against the class maps: dropped where applied, published again where not.
 /// </summary>
 public sealed class RecordGrain(
     [PersistentState("record", EcgStorage.Name)] IPersistentState<RecordState> state,
@@ -19,15 +19,20 @@ public sealed class RecordGrain(
 {
     private readonly SortedSet<string> _touchedMaps = new(StringComparer.Ordinal);
     private readonly EcgMetrics.RecordShare _metrics = new();
+    private readonly Contribution _contribution = new();
     private RunConfig? _config;
     private RecordStream? _stream;
+    private bool _resolved; // whether the persisted pending contributions have been resolved since the last (re)load
 
     // Whether the run grain has heard of the last commit point. It hears after the commit is persisted here, so a
     // silo lost between the two writes leaves it behind (a record done here, unfinished in the run's view); the
     // next call from the client, which always comes to resume, tells it again. False after every activation.
     private bool _runUpToDate;
+    private long _lastReport;
 
     private string Key => this.GetPrimaryKeyString();
+
+    private string Run => GrainKeys.ParseRecord(Key).Run;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -43,12 +48,12 @@ public sealed class RecordGrain(
 
     public async Task<ChunkAck> Append(SignalChunk chunk)
     {
-        var (run, _, _) = GrainKeys.ParseRecord(Key);
         ChunkOutcome outcome;
         try
         {
-            _config ??= await grains.GetGrain<IRunGrain>(run).GetConfig();
-            await BringRunUpToDate(run);
+            _config ??= await grains.GetGrain<IRunGrain>(Run).GetConfig();
+            await ResolvePendingAsync();
+            await BringRunUpToDate();
             _stream ??= RecordStream.Resume(Key, BeatRepresentation.Parse(_config.Representation), _config.RhythmFeatures, state.State,
                 referencesRequired: _config.Target == "reference");
             outcome = _stream.Accept(chunk);
@@ -61,29 +66,22 @@ public sealed class RecordGrain(
         var latencies = new float[outcome.Batches.Count];
         try
         {
-            var model = grains.GetGrain<IModelGrain>(_config.ModelVersion);
+            var queue = grains.GetGrain<IScoringQueue>(GrainKeys.ScoringQueue(_config.ModelVersion, _config.Method, _config.Target));
             for (var b = 0; b < outcome.Batches.Count; b++)
             {
-                var batch = outcome.Batches[b];
                 var started = Stopwatch.GetTimestamp();
-                var scores = await model.Score(batch, _config.Method, _config.Target);
-                var merged = await Task.WhenAll(scores.Partials.Select(partial =>
-                    grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(run, partial.Key)).Merge(Key, batch.Sequence, partial)));
-                EcgMetrics.BatchMerged(_config.ModelVersion, batch, scores, anyNew: merged.Any(m => m));
-                _touchedMaps.UnionWith(scores.Partials.Select(p => p.Key));
+                var scores = await queue.Score(outcome.Batches[b]);
+                _contribution.Add(outcome.Batches[b], scores);
                 latencies[b] = (float)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
-            if (outcome.CommitPoint)
-            {
-                state.State = _stream.Checkpoint();
-                await state.WriteStateAsync();
-                _runUpToDate = false;
-                await BringRunUpToDate(run);
-            }
+            if (outcome.CommitPoint) await CommitAsync();
         }
         catch
         {
-            _stream = null; // back to the last commit point on the next call
+            // Back to the last commit point on the next call: the stream, and what storage holds about contributions.
+            _stream = null;
+            _resolved = false;
+            _contribution.Clear();
             _metrics.Waiting(0);
             throw;
         }
@@ -94,16 +92,95 @@ public sealed class RecordGrain(
 
     public async Task<RecordProgress> GetProgress()
     {
-        await BringRunUpToDate(GrainKeys.ParseRecord(Key).Run);
+        if (state.RecordExists) await ResolvePendingAsync();
+        await BringRunUpToDate();
         return Progress();
     }
 
-    private async Task BringRunUpToDate(string run)
+    /// <summary>Persists the commit point with the contribution gathered since the last one, then publishes it.</summary>
+    private async Task CommitAsync()
+    {
+        var committed = _stream!.Checkpoint();
+        if (_contribution.IsEmpty)
+        {
+            state.State = committed;
+            await state.WriteStateAsync();
+        }
+        else
+        {
+            var parts = _contribution.Parts();
+            await PublishAsync(committed, parts);
+            _touchedMaps.UnionWith(parts.Select(p => p.Key));
+            _contribution.Counted(_config!.ModelVersion);
+        }
+        _contribution.Clear();
+        await ReportProgress(force: committed.Done);
+    }
+
+    /// <summary>
+    /// Reserves a place in the publisher's open epoch, persists <paramref name="committed"/> with the contribution and
+    /// that ticket, and publishes. A failed write abandons the epoch, so that nothing of it is applied anywhere.
+    /// </summary>
+    private async Task PublishAsync(RecordState committed, PartialMap[] parts)
+    {
+        var publisher = grains.GetGrain<IClassMapPublisher>(Run);
+        var ticket = await publisher.Reserve();
+        committed.Pending = [new Publication(ticket, parts)];
+        state.State = committed;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            await publisher.Abandon(ticket);
+            throw;
+        }
+        await publisher.Publish(ticket, parts);
+        // Applied: the next commit point's write drops it; until then a reactivation finds it applied and drops it.
+        state.State.Pending = [];
+    }
+
+    /// <summary>
+    /// Resolves the contributions the last commit point left pending (after a failure or a lost silo): each class map
+    /// says whether it applied the part, and fences the epoch if not; the parts not applied are published anew.
+    /// </summary>
+    private async Task ResolvePendingAsync()
+    {
+        if (_resolved) return;
+        if (_stream is null && state.RecordExists) await state.ReadStateAsync(); // what storage holds, not what a failed write left here
+        var leftover = new Contribution();
+        foreach (var publication in state.State.Pending)
+        foreach (var part in publication.Parts)
+        {
+            var applied = await grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(Run, part.Key)).Resolve(publication.Ticket.Publisher, publication.Ticket.Epoch);
+            if (!applied) leftover.Add(part);
+        }
+        if (!leftover.IsEmpty) await PublishAsync(state.State, leftover.Parts());
+        state.State.Pending = [];
+        _resolved = true;
+    }
+
+    private async Task BringRunUpToDate()
     {
         if (_runUpToDate) return;
-        if (state.RecordExists) await grains.GetGrain<IRunGrain>(run).ReportProgress(Progress(), [.. _touchedMaps]);
+        await ReportProgress(force: true);
+    }
+
+    /// <summary>
+    /// Tells the run grain where this record stands: at once when forced (first call, record done), otherwise at most
+    /// every <see cref="ReportEvery"/>, so that thousands of live records do not each write the run on every chunk.
+    /// </summary>
+    private async Task ReportProgress(bool force)
+    {
+        if (!state.RecordExists) return;
+        if (!force && Stopwatch.GetElapsedTime(_lastReport) < ReportEvery) return;
+        await grains.GetGrain<IRunGrain>(Run).ReportProgress(Progress(), [.. _touchedMaps]);
+        _lastReport = Stopwatch.GetTimestamp();
         _runUpToDate = true;
     }
+
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(2);
 
     private RecordProgress Progress()
     {

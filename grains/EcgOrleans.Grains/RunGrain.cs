@@ -18,6 +18,9 @@ public sealed class RunGrain(
     [PersistentState("run", EcgStorage.Name)] IPersistentState<RunState> state,
     IGrainFactory grains) : Grain, IRunGrain
 {
+    private static readonly TimeSpan WriteEvery = TimeSpan.FromSeconds(1);
+    private bool _dirty;
+
     private string Name => this.GetPrimaryKeyString();
 
     private IRunCatalogGrain Catalog => grains.GetGrain<IRunCatalogGrain>(GrainKeys.Registry);
@@ -61,12 +64,41 @@ public sealed class RunGrain(
         return Task.FromResult(new RunInfo(config, records, [.. state.State.ClassMaps], records.Sum(r => r.BeatsScored)));
     }
 
-    public async Task ReportProgress(RecordProgress progress, IReadOnlyList<string> classMaps)
+    /// <summary>
+    /// Takes a record's report at once and writes the run at most every <see cref="WriteEvery"/> (and when the run
+    /// deactivates): the list of records is a report that records repeat, not a ledger, and thousands of live records
+    /// reporting would otherwise each write the whole list.
+    /// </summary>
+    public Task ReportProgress(RecordProgress progress, IReadOnlyList<string> classMaps)
     {
         Config();
         state.State.Records[$"{progress.Dataset}/{progress.Record}"] = progress;
         state.State.ClassMaps.UnionWith(classMaps);
-        await state.WriteStateAsync();
+        _dirty = true;
+        return Task.CompletedTask;
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(WriteIfDirty, new GrainTimerCreationOptions(WriteEvery, WriteEvery));
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => WriteIfDirty(cancellationToken);
+
+    private async Task WriteIfDirty(CancellationToken cancellation)
+    {
+        if (!_dirty) return;
+        _dirty = false;
+        try
+        {
+            await state.WriteStateAsync(cancellation);
+        }
+        catch
+        {
+            _dirty = true; // the reports stay in memory for the next tick, and the records repeat theirs
+            throw;
+        }
     }
 
     private RunConfig Config() => state.State.Config

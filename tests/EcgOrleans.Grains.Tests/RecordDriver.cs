@@ -33,6 +33,13 @@ internal static class RecordDriver
                 next = e.ExpectedSequence!.Value;
                 resumes++;
             }
+            catch (EcgRequestException e) when (e.Code == EcgRequestException.Codes.RecordComplete)
+            {
+                // The last chunk was committed although its call failed (as a client learns it): done, once the record
+                // has resolved what it published.
+                await grain.GetProgress();
+                return resumes;
+            }
             catch (Exception e) when (retryFailures && e is not EcgRequestException)
             {
                 resumes++;

@@ -82,16 +82,16 @@ public sealed class MetricsTests(SiloFixture silo)
     }
 
     [Fact]
-    public async Task A_replayed_batch_is_counted_as_a_dropped_replay_not_a_merge()
+    public async Task A_repeated_epoch_is_counted_as_a_dropped_replay_not_a_merge()
     {
         var grains = silo.Factory.Services.GetRequiredService<IGrainFactory>();
         var map = grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap($"replay-{Guid.NewGuid():N}"[..16], "reference/V"));
         var partial = new PartialMap("reference/V", 4, 1, [0.1, 0.2, 0.3, 0.4], [0, 0, 0, 0], [1, 2, 3, 4], [0, 0, 0, 0]);
         var before = await ScrapeAsync();
 
-        Assert.True(await map.Merge("run/synthetic/s001", 0, partial));
-        Assert.False(await map.Merge("run/synthetic/s001", 0, partial));
-        Assert.False(await map.Merge("run/synthetic/s001", 0, partial));
+        await map.Apply("publisher-1", 1, partial);
+        await map.Apply("publisher-1", 1, partial);
+        await map.Apply("publisher-1", 1, partial);
 
         var after = await ScrapeUntilAsync(s => Delta(before, s, "ecg_classmap_merges_total", ("outcome", "replay")) >= 2);
         Assert.Equal(1, Delta(before, after, "ecg_classmap_merges_total", ("grouping", "reference"), ("outcome", "merged")));

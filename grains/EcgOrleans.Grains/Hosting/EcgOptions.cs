@@ -38,5 +38,14 @@ public sealed class EcgOptions
     /// <summary>LibTorch intra-op threads per process, 0 for one per core: scoring runs one call at a time, on every core.</summary>
     public int TorchThreads { get; set; }
 
+    /// <summary>Beats a silo's scoring queue gathers from its records before it sends them to the model at once.</summary>
+    public int ScoringBatchBeats { get; set; } = 64;
+
+    /// <summary>Longest a batch waits in the scoring queue for others to join it.</summary>
+    public TimeSpan ScoringWait { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often a silo's class-map publisher closes an epoch and applies it to the class maps.</summary>
+    public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     public string ModelsFolder => Models ?? Path.Combine(AppContext.BaseDirectory, "models");
 }

@@ -6,8 +6,11 @@ namespace EcgOrleans.Grains.Pipeline;
 /// <summary>Between the pure accumulator of EcgOrleans.Ml and the messages that carry it.</summary>
 public static class ClassMapConversions
 {
-    public static PartialMap ToPartial(ClassMapKey key, ClassMapAccumulator accumulator) =>
-        new(key.ToString(), accumulator.WaveformLength, accumulator.Count,
+    public static PartialMap ToPartial(ClassMapKey key, ClassMapAccumulator accumulator) => ToPartial(key.ToString(), accumulator);
+
+    /// <summary>The partial map of an accumulator (its arrays, not copies: do not change the accumulator afterwards).</summary>
+    public static PartialMap ToPartial(string key, ClassMapAccumulator accumulator) =>
+        new(key, accumulator.WaveformLength, accumulator.Count,
             accumulator.SaliencyMean, accumulator.SaliencyM2, accumulator.BeatMean, accumulator.BeatM2);
 
     /// <summary>The accumulator a partial map describes; an inconsistent one is an <see cref="ArgumentException"/>.</summary>

@@ -28,6 +28,18 @@ public sealed record ScoredBatch(int Count, int WaveformLength, int RhythmLength
     public ReadOnlySpan<float> MapOf(int beat) => Saliency.AsSpan(beat * MapLength, MapLength);
 
     public ReadOnlySpan<float> ProbabilitiesOf(int beat) => Probabilities.AsSpan(beat * Aami.ClassCount, Aami.ClassCount);
+
+    /// <summary>Beats <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> as a batch of their own.</summary>
+    public ScoredBatch Slice(int start, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, Count);
+        return new ScoredBatch(count, WaveformLength, RhythmLength,
+            Probabilities[(start * Aami.ClassCount)..((start + count) * Aami.ClassCount)],
+            Predicted[start..(start + count)], Targets[start..(start + count)],
+            Saliency[(start * MapLength)..((start + count) * MapLength)]);
+    }
 }
 
 /// <summary>
