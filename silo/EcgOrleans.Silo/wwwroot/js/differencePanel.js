@@ -47,7 +47,7 @@ export class DifferencePanel {
 
   /** difference: from maps.difference(a, b); scales: { difference, rhythm } shared by every difference panel. */
   update(difference, a, scales) {
-    this.scale = scales.difference;
+    this.scale = scales.difference ?? 1;
     const d = difference.waveform ?? [];
     this.element.dataset.xUnit = a.axis.unit;
     this.chart.plot.setData([times(a.axis, d.length), d.map(v => Math.max(v, 0)), d.map(v => Math.min(v, 0))]);

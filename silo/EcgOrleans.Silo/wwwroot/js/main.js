@@ -57,7 +57,7 @@ function caption(scales) {
   const views = snapshot.views;
   text.textContent = views.length === 2 ? `A = ${views[0].name}, B = ${views[1].name}, and A − B` : '';
   scale.textContent = scales
-    ? `one saliency scale for every panel: 0 to ${scales.saliency.toPrecision(3)}` + (views.length === 2 ? ` · A − B: ±${scales.difference.toPrecision(3)}` : '')
+    ? `one saliency scale for every panel: 0 to ${scales.saliency.toPrecision(3)}` + (scales.difference ? ` · A − B: ±${scales.difference.toPrecision(3)}` : '')
     : '';
   scale.dataset.saliencyMax = scales ? String(scales.saliency) : '';
 }

@@ -100,7 +100,7 @@ export class MapPanel {
     const text = count(map?.count ?? 0);
     const changed = this.countElement.textContent !== text;
     this.countElement.textContent = text;
-    this.details.textContent = map?.count ? ` · ${map.merges} merges · ${new Date(map.updated).toLocaleTimeString()}` : '';
+    this.details.textContent = map?.count ? ` · ${map.merges} ${map.merges === 1 ? 'merge' : 'merges'} · ${new Date(map.updated).toLocaleTimeString()}` : '';
     this.empty.hidden = n > 0;
     this.rhythm.replaceChildren(...(n ? [rhythmBars(run.features, rhythm(map, map.saliencyMean), scales.rhythm)] : []));
     if (changed) {

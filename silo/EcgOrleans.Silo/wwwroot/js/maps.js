@@ -36,8 +36,8 @@ export function difference(a, b) {
   return { waveform: subtract(waveform(a, a.saliencyMean), waveform(b, b.saliencyMean)), rhythm: rhythmDifference, note: null };
 }
 
-/** The largest |A − B| over the differences on show: one height for every difference panel. */
+/** The largest |A − B| over the differences on show: one height for every difference panel; null when none has one. */
 export function differenceScale(differences) {
   const top = differences.reduce((m, d) => Math.max(m, d.waveform ? peak(d.waveform) : 0), 0);
-  return top > 0 ? top : 1;
+  return top > 0 ? top : null;
 }
