@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using EcgOrleans.Grains.Pipeline;
 using EcgOrleans.Grains.Tests;
 using EcgOrleans.Signal.Beats;
@@ -10,6 +11,7 @@ using Microsoft.Playwright;
 namespace EcgOrleans.Browser.Tests;
 
 /// <summary>The page in a real browser: class plots of two runs side by side, updating live while beats stream in.</summary>
+[Collection("page in a browser")]
 public sealed class PageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     private const string Dataset = "synthetic";
@@ -79,6 +81,14 @@ public sealed class PageTests(BrowserFixture fixture) : IClassFixture<BrowserFix
         await page.WaitForFunctionAsync(
             "([id, before]) => Number(document.querySelector(`[data-testid='${id}']`).textContent.replace(/,/g, '')) > before",
             new object[] { $"count-{live}-reference-N", before }, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        // While beats arrive, every count the page shows at one moment agrees with the others.
+        var looks = 0;
+        while (!sending.IsCompleted || looks == 0)
+        {
+            AssertCountsAgree(await page.EvaluateAsync<JsonElement>(ReadCounts, live), live);
+            looks++;
+            await Task.Delay(300);
+        }
         await sending;
         var midway = ParseCount(await count.TextContentAsync());
         Assert.True(midway > before, $"reference N rose from {before} to {midway}");
@@ -87,6 +97,7 @@ public sealed class PageTests(BrowserFixture fixture) : IClassFixture<BrowserFix
         await HttpIngest.SendAsync(fixture.Writer, live, Dataset, record, ChunkSamples, from: plan.Count - 4, flushEach: true);
         await Assertions.Expect(count).ToHaveTextAsync(expected[(int)AamiClass.N].ToString("N0"), new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByTestId($"beats-{live}")).ToHaveTextAsync(expected.Sum().ToString("N0"), new() { Timeout = 30_000 });
+        AssertCountsAgree(await page.EvaluateAsync<JsonElement>(ReadCounts, live), live);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("class-maps.png"), FullPage = true });
 
         // A confusion-matrix cell opens that cell's map, for both runs. (The test model is untrained: which
@@ -101,6 +112,38 @@ public sealed class PageTests(BrowserFixture fixture) : IClassFixture<BrowserFix
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("confusion-cell.png"), FullPage = true });
 
         Assert.Empty(errors);
+    }
+
+    /// <summary>Every count the page shows for one run, read in one go (the page draws a snapshot at once, so they are of one moment).</summary>
+    private const string ReadCounts = """
+        run => {
+          const number = text => Number((text ?? '').match(/(\d[\d,]*) beats|^(\d[\d,]*)/)?.slice(1).find(Boolean)?.replace(/,/g, '') ?? NaN);
+          const of = id => number(document.querySelector(`[data-testid="${id}"]`)?.textContent);
+          const classes = ['N', 'S', 'V', 'F', 'Q'];
+          return {
+            option: number(document.querySelector(`[data-testid="run-a"] option[value="${run}"]`)?.textContent),
+            card: of(`beats-${run}`),
+            matrix: of(`matrix-total-${run}`),
+            columns: classes.map(c => of(`column-total-${run}-${c}`)),
+            rows: classes.map(c => of(`row-total-${run}-${c}`)),
+            cells: classes.map(r => classes.map(p => of(`cell-${run}-${r}-${p}`))),
+            maps: classes.map(c => of(`count-${run}-reference-${c}`)),
+          };
+        }
+        """;
+
+    private static void AssertCountsAgree(JsonElement counts, string run)
+    {
+        long One(string name) => counts.GetProperty(name).GetInt64();
+        long[] Many(JsonElement e) => [.. e.EnumerateArray().Select(v => v.GetInt64())];
+        var beats = One("card");
+        Assert.Equal(beats, One("option"));
+        Assert.Equal(beats, One("matrix"));
+        Assert.Equal(beats, Many(counts.GetProperty("columns")).Sum());
+        var rows = Many(counts.GetProperty("rows"));
+        Assert.Equal(rows, Many(counts.GetProperty("maps")));
+        Assert.Equal(rows, counts.GetProperty("cells").EnumerateArray().Select(r => Many(r).Sum()).ToArray());
+        Assert.True(beats >= rows.Sum(), $"{run}: {beats} beats, {rows.Sum()} with a reference");
     }
 
     private static async Task<AamiClass> FirstNonEmptyCell(IPage page, string run, string reference)

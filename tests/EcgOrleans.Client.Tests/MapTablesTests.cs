@@ -31,10 +31,19 @@ public sealed class MapTablesTests
 
         Assert.Contains("A = run a", text);
         Assert.Contains("B = run b", text);
-        Assert.Contains("A−B", text);
-        Assert.Contains("+10", text); // 100 − 90 beats
-        Assert.Contains("|Δ|", text);
+        var rows = text.Split('\n').Where(l => l.Contains('│')).ToList();
+        Assert.Equal("100", BeatsCell(Assert.Single(rows, l => Cells(l)[2] == "A")));
+        Assert.Equal("90", BeatsCell(Assert.Single(rows, l => Cells(l)[2] == "B")));
+        // A difference of two maps holds no beats: its row has no count (not "0", not "+10").
+        var difference = Assert.Single(rows, l => Cells(l)[2] == "A−B");
+        Assert.Equal("", BeatsCell(difference));
+        Assert.Contains("|Δ|", difference);
     }
+
+    private static string[] Cells(string row) => [.. row.Split('│').Select(c => c.Trim())];
+
+    /// <summary>The beats column of a comparison row: map, run, beats, ...</summary>
+    private static string BeatsCell(string row) => Cells(row)[3];
 
     [Fact]
     public void An_empty_run_says_so()

@@ -27,6 +27,7 @@ public sealed class ConfiguredSiloTests(ClosedSiloFixture silo)
     [Theory]
     [InlineData("/api/runs")]
     [InlineData("/api/models")]
+    [InlineData("/api/snapshot")]
     [InlineData("/metrics")]
     [InlineData("/openapi/v1.json")]
     public async Task Reads_need_a_key_when_configured(string path)

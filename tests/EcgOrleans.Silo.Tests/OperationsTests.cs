@@ -29,7 +29,7 @@ public sealed class OperationsTests(SiloFixture silo)
         [
             "/api/runs", "/api/runs/{run}", "/api/runs/{run}/records/{dataset}/{record}", "/api/runs/{run}/records/{dataset}/{record}/chunks",
             "/api/runs/{run}/maps", "/api/runs/{run}/maps/{grouping}/{class}", "/api/runs/{run}/maps/stream",
-            "/api/models", "/api/models/{model}", "/api/models/{name}", "/api/models/{name}/versions/{version}/activate",
+            "/api/models", "/api/models/{model}", "/api/models/{name}", "/api/models/{name}/versions/{version}/activate", "/api/snapshot",
         ];
         Assert.All(expected, p => Assert.True(paths.TryGetProperty(p, out _), $"{p} is not in the OpenAPI document"));
         var chunks = paths.GetProperty("/api/runs/{run}/records/{dataset}/{record}/chunks").GetProperty("post");
@@ -48,15 +48,28 @@ public sealed class OperationsTests(SiloFixture silo)
     }
 
     [Fact]
-    public async Task The_page_and_its_chart_library_are_served()
+    public async Task The_page_its_modules_and_its_chart_library_are_served()
     {
         var page = await silo.Reader.GetStringAsync("/");
-        Assert.Contains("lib/uplot/uPlot.iife.min.js", page);
-        Assert.Contains("app.js", page);
-        using var library = await silo.Reader.GetAsync("/lib/uplot/uPlot.iife.min.js");
-        Assert.Equal(HttpStatusCode.OK, library.StatusCode);
-        Assert.Contains("uPlot", await library.Content.ReadAsStringAsync());
-        using var script = await silo.Reader.GetAsync("/app.js");
-        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Contains("<script type=\"module\" src=\"js/main.js\"></script>", page);
+        // Ready for a Content-Security-Policy without 'unsafe-inline': every script and style is a file.
+        Assert.DoesNotMatch(@"<script(?![^>]*\ssrc=)[^>]*>", page);
+        Assert.DoesNotContain("style=", page);
+
+        // Every module main.js reaches through its imports, and uPlot's ES build among them.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<string>(["/js/main.js"]);
+        while (queue.TryDequeue(out var path))
+        {
+            if (!seen.Add(path)) continue;
+            using var response = await silo.Reader.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode}");
+            Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+            var source = await response.Content.ReadAsStringAsync();
+            foreach (System.Text.RegularExpressions.Match import in System.Text.RegularExpressions.Regex.Matches(source, @"^import .* from '([^']+)';", System.Text.RegularExpressions.RegexOptions.Multiline))
+                queue.Enqueue(new Uri(new Uri("http://page" + path), import.Groups[1].Value).AbsolutePath);
+        }
+        Assert.Contains("/lib/uplot/uPlot.esm.js", seen);
+        Assert.True(seen.Count > 5, $"main.js reached {seen.Count} modules");
     }
 }

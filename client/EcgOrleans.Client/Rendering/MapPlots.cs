@@ -7,9 +7,10 @@ using ScottPlot.MultiplotLayouts;
 namespace EcgOrleans.Client.Rendering;
 
 /// <summary>
-/// Class maps as PNG figures (ScottPlot): the average beat ± one standard deviation drawn as a line coloured by
-/// its mean saliency, with the saliency again as a colour band under it and a colour bar; the rhythm features'
-/// saliency as a small bar chart; and, for two runs, both beats and their saliency difference per sample.
+/// Class maps as PNG figures (ScottPlot): the average beat drawn as a line coloured by its mean saliency, with a
+/// ±1 standard-error band, the beats' spread as a dashed line, and the saliency again as a colour band under it
+/// and a colour bar; the rhythm features' saliency as named horizontal bars; and, for two runs, both beats and
+/// their saliency difference per sample.
 /// </summary>
 internal static class MapPlots
 {
@@ -79,18 +80,19 @@ internal static class MapPlots
             return plot;
         }
 
-        foreach (var (run, map, row) in new[] { (first, pair.First, 0), (second, pair.Second, 1) })
+        // The beat panels name their runs A and B; the narrow rhythm charts then need only the letters.
+        foreach (var (run, map, row, letter) in new[] { (first, pair.First, 0, "A"), (second, pair.Second, 1, "B") })
         {
             var panel = Panel(row, 0, 1, span);
-            if (map is { Count: > 0 }) DrawBeat(panel, map, BeatAxis.Of(run.Config), scale, $"{run.Name} · {pair.Key} · {Beats(map.Count)}");
-            else Empty(panel, $"{run.Name} · {pair.Key} · no beats");
+            if (map is { Count: > 0 }) DrawBeat(panel, map, BeatAxis.Of(run.Config), scale, $"{letter} = {run.Name} · {pair.Key} · {Beats(map.Count)}");
+            else Empty(panel, $"{letter} = {run.Name} · {pair.Key} · no beats");
         }
-        DrawDifference(Panel(2, 0, 1, span), difference, BeatAxis.Of(first.Config), $"saliency {first.Name} − {second.Name}");
+        DrawDifference(Panel(2, 0, 1, span), difference, BeatAxis.Of(first.Config), $"saliency A − B");
         if (withRhythm)
         {
             var maps = new List<(string, ClassMapView)>();
-            if (pair.First is { Count: > 0 } a) maps.Add((first.Name, a));
-            if (pair.Second is { Count: > 0 } b) maps.Add((second.Name, b));
+            if (pair.First is { Count: > 0 } a) maps.Add(("A", a));
+            if (pair.Second is { Count: > 0 } b) maps.Add(("B", b));
             DrawRhythm(Panel(0, 3, 2, 1), maps);
             DrawRhythmDifference(Panel(2, 3, 1, 1), difference);
         }
@@ -99,19 +101,29 @@ internal static class MapPlots
         return path;
     }
 
-    private static void DrawBeat(Plot plot, ClassMapView map, BeatAxis axis, double scale, string title)
+    /// <summary>
+    /// The class average, its line coloured by mean saliency, with a ±1 standard-error band (how well the average is
+    /// known) and the beats' spread (SD) as a dashed line on the same axis: a ±SD band is often taller than the beat
+    /// itself and hides its shape.
+    /// </summary>
+    internal static void DrawBeat(Plot plot, ClassMapView map, BeatAxis axis, double scale, string title)
     {
         var mean = ToDoubles(MapFigures.Waveform(map, map.BeatMean));
         var sd = ToDoubles(MapFigures.Waveform(map, map.BeatSd));
         var saliency = ToDoubles(MapFigures.Waveform(map, map.SaliencyMean));
         var xs = axis.Times(mean.Length);
-        var lower = mean.Zip(sd, (m, s) => m - s).ToArray();
-        var upper = mean.Zip(sd, (m, s) => m + s).ToArray();
+        var (lower, upper) = StandardErrorBand(mean, sd, map.Count);
 
         var band = plot.Add.FillY(xs, lower, upper);
-        band.FillColor = Colors.Gray.WithAlpha(0.25);
+        band.FillColor = Colors.Gray.WithAlpha(0.35);
         band.LineWidth = 0;
-        band.LegendText = "± 1 SD";
+        band.LegendText = "± 1 SE of the average (SD/√n)";
+
+        var spread = plot.Add.ScatterLine(xs, sd);
+        spread.Color = Colors.DimGray;
+        spread.LineWidth = 1.2f;
+        spread.LinePattern = LinePattern.Dashed;
+        spread.LegendText = "SD across beats";
 
         // The line takes the colour of the saliency of the samples it joins.
         for (var i = 0; i + 1 < mean.Length; i++)
@@ -123,8 +135,9 @@ internal static class MapPlots
         }
 
         // The saliency again as a colour band under the beat, with a colour bar to read it by.
-        var low = lower.Min();
-        var range = Math.Max(upper.Max() - low, 1e-6);
+        var low = Math.Min(lower.Min(), sd.Min());
+        var high = Math.Max(upper.Max(), sd.Max());
+        var range = Math.Max(high - low, 1e-6);
         var step = xs.Length > 1 ? xs[1] - xs[0] : 1;
         // Two identical rows: ScottPlot 5.1 draws nothing for a one-row heatmap given an extent.
         var intensities = new double[2, saliency.Length];
@@ -138,12 +151,20 @@ internal static class MapPlots
         plot.Add.VerticalLine(0, 1, Colors.Black.WithAlpha(0.4), LinePattern.Dashed);
         plot.Title(title);
         plot.XLabel("ms from R peak · colour: mean saliency");
-        plot.YLabel("average beat ± SD");
+        plot.YLabel("standardised amplitude");
         plot.Legend.Alignment = Alignment.UpperRight;
-        plot.Axes.SetLimitsY(low - 0.16 * range, upper.Max() + 0.08 * range);
+        plot.Axes.SetLimitsY(low - 0.16 * range, high + 0.08 * range);
     }
 
-    private static void DrawRhythm(Plot plot, IReadOnlyList<(string Run, ClassMapView Map)> maps)
+    /// <summary>The average ± one standard error (SD / √n) per sample.</summary>
+    internal static (double[] Lower, double[] Upper) StandardErrorBand(double[] mean, double[] sd, long count)
+    {
+        var root = Math.Sqrt(Math.Max(1, count));
+        return ([.. mean.Select((m, i) => m - sd[i] / root)], [.. mean.Select((m, i) => m + sd[i] / root)]);
+    }
+
+    /// <summary>Mean saliency ± SD per rhythm feature as horizontal bars: the features' full names read across, one per line.</summary>
+    internal static void DrawRhythm(Plot plot, IReadOnlyList<(string Run, ClassMapView Map)> maps)
     {
         var palette = new[] { Colors.SteelBlue, Colors.DarkOrange };
         var features = maps.Count > 0 ? MapJson.FeatureNames(MapFigures.RhythmLength(maps[0].Map)) : [];
@@ -158,7 +179,8 @@ internal static class MapPlots
             {
                 bars.Add(new Bar
                 {
-                    Position = f + (m - (maps.Count - 1) / 2.0) * width,
+                    // First run above the second within a feature, as the legend lists them.
+                    Position = FeatureRow(f, features.Count) - (m - (maps.Count - 1) / 2.0) * width,
                     Value = saliency[f],
                     Error = sd[f],
                     Size = width * 0.9,
@@ -166,17 +188,20 @@ internal static class MapPlots
                 });
             }
         }
-        plot.Add.Bars(bars);
+        plot.Add.Bars(bars).Horizontal = true;
         FeatureTicks(plot, features);
-        plot.Axes.Margins(bottom: 0);
-        var shares = string.Join(" vs ", maps.Select(m => MapFigures.RhythmShare(m.Map) is { } s ? Percent(s) : "–"));
-        plot.Title($"RR features: {shares}");
-        plot.Axes.Title.Label.FontSize = 14;
-        plot.YLabel("mean saliency ± SD");
+        plot.Axes.Margins(left: 0);
+        var shares = string.Join(" / ", maps.Select(m => MapFigures.RhythmShare(m.Map) is { } s ? Percent(s) : "–"));
+        // The share of all the class's saliency that falls on the rhythm features (A / B when two runs).
+        plot.Title($"rhythm share: {shares}");
+        plot.Axes.Title.Label.FontSize = 12;
+        plot.XLabel("mean saliency ± SD");
+        plot.Axes.Bottom.Label.FontSize = 13;
         if (maps.Count > 1)
         {
             for (var m = 0; m < maps.Count; m++) plot.Legend.ManualItems.Add(new LegendItem { LabelText = maps[m].Run, FillColor = palette[m % palette.Length] });
-            plot.ShowLegend(Alignment.UpperRight);
+            // Below the chart, not over its bars.
+            plot.ShowLegend(Edge.Bottom);
         }
     }
 
@@ -197,12 +222,13 @@ internal static class MapPlots
         negative.LineWidth = 0;
         plot.Add.HorizontalLine(0, 1, Colors.Black.WithAlpha(0.5), LinePattern.Solid);
         plot.Add.VerticalLine(0, 1, Colors.Black.WithAlpha(0.4), LinePattern.Dashed);
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"{title} (mean |Δ| {difference.MeanAbsoluteSaliency:0.000})"));
+        plot.Title(string.Create(CultureInfo.InvariantCulture, $"{title} (mean |Δ| {difference.MeanAbsoluteSaliency:0.000}) · red: A leans more, blue: B"));
         plot.XLabel("ms from R peak");
         plot.YLabel("Δ mean saliency");
     }
 
-    private static void DrawRhythmDifference(Plot plot, MapDifference difference)
+    /// <summary>A − B per rhythm feature as horizontal bars, red to the right where A leans more, blue to the left where B does.</summary>
+    internal static void DrawRhythmDifference(Plot plot, MapDifference difference)
     {
         if (difference.RhythmSaliency is not { } d)
         {
@@ -212,19 +238,21 @@ internal static class MapPlots
         var names = MapJson.FeatureNames(d.Length);
         plot.Add.Bars(d.Select((v, i) => new Bar
         {
-            Position = i,
+            Position = FeatureRow(i, d.Length),
             Value = v,
             FillColor = ToColor(ColourMaps.Diverging(Math.Sign(v))),
-        }).ToArray());
+        }).ToArray()).Horizontal = true;
         FeatureTicks(plot, names);
         // Bars grow from zero: keep it in view when every difference has the same sign.
         var (low, high) = (Math.Min(0, d.Min()), Math.Max(0, d.Max()));
         var pad = Math.Max(high - low, 1e-6) * 0.08;
-        plot.Axes.SetLimitsY(low - (low < 0 ? pad : 0), high + (high > 0 ? pad : 0));
-        plot.Add.HorizontalLine(0, 1, Colors.Black.WithAlpha(0.5), LinePattern.Solid);
+        plot.Axes.SetLimitsX(low - (low < 0 ? pad : 0), high + (high > 0 ? pad : 0));
+        plot.Add.VerticalLine(0, 1, Colors.Black.WithAlpha(0.5), LinePattern.Solid);
         var share = difference.RhythmShareDifference is { } s ? string.Create(CultureInfo.InvariantCulture, $", share {100 * s:+0.0;−0.0;0.0} pp") : "";
-        plot.Title($"RR Δ{share}");
-        plot.Axes.Title.Label.FontSize = 14;
+        plot.Title($"rhythm A − B{share}");
+        plot.Axes.Title.Label.FontSize = 12;
+        plot.XLabel("Δ mean saliency");
+        plot.Axes.Bottom.Label.FontSize = 13;
     }
 
     private static Plot NewPlot()
@@ -235,12 +263,14 @@ internal static class MapPlots
         return plot;
     }
 
-    /// <summary>Feature names as tick labels, shortened to fit a narrow panel ("pre-RR/avg" → "pre-RR").</summary>
-    private static void FeatureTicks(Plot plot, IReadOnlyList<string> names)
+    /// <summary>The row of feature <paramref name="index"/>: the first feature on top.</summary>
+    private static double FeatureRow(int index, int count) => count - 1 - index;
+
+    /// <summary>The features' full names as tick labels on the left axis, one per row: horizontal text never runs into its neighbour.</summary>
+    internal static void FeatureTicks(Plot plot, IReadOnlyList<string> names)
     {
-        var labels = names.Select(n => n.Split('/', ' ')[0]).ToArray();
-        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, labels.Length).Select(i => (double)i)], labels);
-        plot.Axes.Bottom.TickLabelStyle.FontSize = 11;
+        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, names.Count).Select(i => FeatureRow(i, names.Count))], [.. names]);
+        plot.Axes.Left.TickLabelStyle.FontSize = 11;
     }
 
     private static void Empty(Plot plot, string title)

@@ -58,7 +58,8 @@ internal static class MapTables
             table.AddRow("", "B", Count(difference.SecondCount),
                 pair.Second is { } b ? Curve(b, width, scale) : "[grey]—[/]", Share(pair.Second is { } sb ? MapFigures.RhythmShare(sb) : null),
                 pair.Second is { } pb ? Peak(pb, BeatAxis.Of(second.Config)) : "");
-            table.AddRow("", "[bold]A−B[/]", Count(difference.FirstCount - difference.SecondCount, signed: true),
+            // A difference of two maps has no beats of its own: its beats cell stays empty.
+            table.AddRow("", "[bold]A−B[/]", "",
                 difference.WaveformSaliency is { } d ? Sparkline.Markup(Sparkline.Difference(d, width, differenceScale)) : $"[grey]{Markup.Escape(ShortNote(pair))}[/]",
                 difference.RhythmShareDifference is { } s ? Points(s) : "",
                 difference.MeanAbsoluteSaliency is { } mad ? $"|Δ| {mad.ToString("0.000", CultureInfo.InvariantCulture)}" : "");
@@ -97,8 +98,7 @@ internal static class MapTables
         return table;
     }
 
-    private static string Count(long count, bool signed = false) =>
-        count.ToString(signed ? "+#,0;−#,0;0" : "#,0", CultureInfo.InvariantCulture);
+    private static string Count(long count) => count.ToString("#,0", CultureInfo.InvariantCulture);
 
     private static string Share(double? share) => share is { } s ? (100 * s).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "[grey]–[/]";
 

@@ -43,6 +43,9 @@ public static class RunEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Live class-map updates (server-sent events)")
             .WithDescription("First a 'run' event (RunInfo) and a 'map' event (ClassMapView) per class map, then a 'map' event whenever a map changes (at most a few per second per map), a 'run' event when progress changes and a 'heartbeat' every 15 s. Optional ?grouping=reference|predicted|cell.");
+
+        // The page's read of runs and their maps at one moment; it belongs with the runs.
+        SnapshotEndpoints.Map(app);
     }
 
     private static IRunGrain Run(IGrainFactory grains, string run) => grains.GetGrain<IRunGrain>(GrainKeys.CheckPart(run, "run"));
