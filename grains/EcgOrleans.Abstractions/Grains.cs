@@ -14,8 +14,14 @@ public interface IRunGrain : IGrainWithStringKey
 
     Task<RunInfo> GetInfo();
 
-    /// <summary>Called by record grains at their commit points.</summary>
-    Task ReportProgress(RecordProgress progress, IReadOnlyList<string> classMaps);
+    /// <summary>Called by record grains at their commit points (at most every few seconds while they stream).</summary>
+    Task ReportProgress(RecordProgress progress);
+
+    /// <summary>
+    /// Called by a class map of this run before it persists its first merge, so that the run lists every map that
+    /// holds beats; persisted before it answers.
+    /// </summary>
+    Task RegisterClassMap(string mapKey);
 }
 
 /// <summary>One record streamed into one run, keyed "run/dataset/record".</summary>

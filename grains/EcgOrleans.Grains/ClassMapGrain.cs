@@ -44,12 +44,14 @@ public sealed class ClassMapState
 /// </summary>
 public sealed class ClassMapGrain(
     [PersistentState("classmap", EcgStorage.Name)] IPersistentState<ClassMapState> state,
+    IGrainFactory grains,
     ILogger<ClassMapGrain> logger) : Grain, IClassMapGrain
 {
     private static readonly TimeSpan NotifyEvery = TimeSpan.FromMilliseconds(500);
     private readonly ObserverManager<IClassMapObserver> _observers = new(TimeSpan.FromMinutes(2), logger);
     private ClassMapAccumulator? _accumulator;
     private bool _changed;
+    private bool _registered; // with the run, in this activation
 
     private string Run => GrainKeys.ParseClassMap(this.GetPrimaryKeyString()).Run;
 
@@ -79,6 +81,11 @@ public sealed class ClassMapGrain(
         }
 
         var merged = Merged(partial);
+        if (!_registered)
+        {
+            await grains.GetGrain<IRunGrain>(Run).RegisterClassMap(MapKey);
+            _registered = true;
+        }
         await Persist(previous => new ClassMapState
         {
             WaveformLength = merged.WaveformLength,

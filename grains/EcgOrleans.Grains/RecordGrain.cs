@@ -17,7 +17,6 @@ public sealed class RecordGrain(
     [PersistentState("record", EcgStorage.Name)] IPersistentState<RecordState> state,
     IGrainFactory grains) : Grain, IRecordGrain
 {
-    private readonly SortedSet<string> _touchedMaps = new(StringComparer.Ordinal);
     private readonly EcgMetrics.RecordShare _metrics = new();
     private readonly Contribution _contribution = new();
     private RunConfig? _config;
@@ -110,7 +109,6 @@ public sealed class RecordGrain(
         {
             var parts = _contribution.Parts();
             await PublishAsync(committed, parts);
-            _touchedMaps.UnionWith(parts.Select(p => p.Key));
             _contribution.Counted(_config!.ModelVersion);
         }
         _contribution.Clear();
@@ -175,7 +173,7 @@ public sealed class RecordGrain(
     {
         if (!state.RecordExists) return;
         if (!force && Stopwatch.GetElapsedTime(_lastReport) < ReportEvery) return;
-        await grains.GetGrain<IRunGrain>(Run).ReportProgress(Progress(), [.. _touchedMaps]);
+        await grains.GetGrain<IRunGrain>(Run).ReportProgress(Progress());
         _lastReport = Stopwatch.GetTimestamp();
         _runUpToDate = true;
     }

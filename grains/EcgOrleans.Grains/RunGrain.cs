@@ -69,13 +69,31 @@ public sealed class RunGrain(
     /// deactivates): the list of records is a report that records repeat, not a ledger, and thousands of live records
     /// reporting would otherwise each write the whole list.
     /// </summary>
-    public Task ReportProgress(RecordProgress progress, IReadOnlyList<string> classMaps)
+    public Task ReportProgress(RecordProgress progress)
     {
         Config();
         state.State.Records[$"{progress.Dataset}/{progress.Record}"] = progress;
-        state.State.ClassMaps.UnionWith(classMaps);
         _dirty = true;
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Unlike progress, the list of class maps is a ledger: a map missing from it would hide its beats from every
+    /// reader. A map registers once per activation, so writing at once costs a write per map, not per beat.
+    /// </summary>
+    public async Task RegisterClassMap(string mapKey)
+    {
+        if (!state.State.ClassMaps.Add(mapKey)) return;
+        try
+        {
+            await state.WriteStateAsync();
+            _dirty = false;
+        }
+        catch
+        {
+            state.State.ClassMaps.Remove(mapKey); // unknown whether stored: the map registers again on its retry
+            throw;
+        }
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)

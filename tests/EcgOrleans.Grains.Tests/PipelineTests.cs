@@ -113,7 +113,7 @@ public sealed class PipelineTests(ClusterFixture fixture)
         // What a silo lost between the record's commit and its report to the run leaves behind: the run still holds
         // the record's first progress, and the record grain that would have reported is gone.
         var runGrain = Grains.GetGrain<IRunGrain>(run);
-        await runGrain.ReportProgress(done with { NextSequence = 1, CommittedSequence = 0, Done = false }, []);
+        await runGrain.ReportProgress(done with { NextSequence = 1, CommittedSequence = 0, Done = false });
         Assert.DoesNotContain((await runGrain.GetInfo()).Records, r => r.Done);
         await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
 
@@ -135,6 +135,25 @@ public sealed class PipelineTests(ClusterFixture fixture)
         Assert.True(deactivator.Count > 10, $"{deactivator.Count} deactivations");
         Assert.True(resumes.Sum() > 0, "a deactivated record grain resumes from its last commit point");
         await AssertMapsEqualOnePass(run);
+    }
+
+    [Fact]
+    public async Task A_record_grain_deactivated_after_every_live_commit_leaves_every_map_it_fed_listed_by_the_run()
+    {
+        // A live record commits on every chunk and reports to its run only every few seconds; here it is deactivated
+        // after each commit, long before it would report. The maps must still be listed: readers find maps there.
+        var run = await NewRun();
+        var record = Records.Value[1];
+        var deactivations = 0;
+        await RecordDriver.StreamAsync(Grains, run, "mitdb", record, chunkSamples: 1440, flushEvery: 1,
+            afterChunk: async (grain, _, _) =>
+            {
+                deactivations++;
+                await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+            });
+
+        Assert.True(deactivations > 50, $"{deactivations} deactivations");
+        await AssertMapsEqualOnePass(run, OnePassMaps.Compute(TestModels.Checkpoint(), [record]));
     }
 
     [Fact]
