@@ -38,5 +38,11 @@ public sealed class EcgOptions
     /// <summary>LibTorch intra-op threads per process; with one model activation per core, 1 is best.</summary>
     public int TorchThreads { get; set; } = 1;
 
+    /// <summary>
+    /// Mutual TLS for the silo port and the gateway (<see cref="TlsSettings"/>). Without it both listen on 127.0.0.1
+    /// only: no process on another host reaches the grains.
+    /// </summary>
+    public TlsSettings Tls { get; set; } = new();
+
     public string ModelsFolder => Models ?? Path.Combine(AppContext.BaseDirectory, "models");
 }
