@@ -20,7 +20,8 @@
 
   // ---- HTTP -------------------------------------------------------------------------------------------
 
-  const apiKey = () => localStorage.getItem(KEY_STORAGE) || '';
+  const apiKey = () => sessionStorage.getItem(KEY_STORAGE) || '';
+  localStorage.removeItem(KEY_STORAGE); // pages before kept the key here, beyond the session
   const authHeaders = () => (apiKey() ? { 'X-Api-Key': apiKey() } : {});
 
   async function problemOf(response) {
@@ -498,7 +499,7 @@
     controls.grouping.addEventListener('change', () => { fillClassOptions(); selectionChanged(); });
     controls.cls.addEventListener('change', selectionChanged);
     controls.key.addEventListener('change', async () => {
-      localStorage.setItem(KEY_STORAGE, controls.key.value.trim());
+      sessionStorage.setItem(KEY_STORAGE, controls.key.value.trim());
       for (const feed of feeds.values()) feed.close();
       feeds.clear();
       await loadRuns();
