@@ -116,8 +116,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 Problems.Context(http, e.StatusCode, Problems.BodyTooLarge, "Request body too large", e.Message),
             BadHttpRequestException e => Problems.Context(http, e.StatusCode, "bad-request", "Bad request", e.Message),
             // The dashboard parses silo addresses and grain names out of its paths and throws on ones it cannot read.
-            FormatException or ArgumentException or IndexOutOfRangeException or KeyNotFoundException
-                when http.Request.Path.StartsWithSegments(ApiKeyAuthenticationHandler.DashboardPath, StringComparison.OrdinalIgnoreCase) =>
+            _ when http.Request.Path.StartsWithSegments(ApiKeyAuthenticationHandler.DashboardPath, StringComparison.OrdinalIgnoreCase) && IsUnreadableInput(exception) =>
                 Problems.Context(http, StatusCodes.Status400BadRequest, "bad-request", "Bad request", $"the dashboard cannot read {http.Request.Path}"),
             TimeoutException or OrleansMessageRejectionException or SiloUnavailableException =>
                 Problems.Context(http, StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Cluster unavailable",
@@ -136,5 +135,15 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         }
         http.Response.StatusCode = context.ProblemDetails.Status!.Value;
         return await problems.TryWriteAsync(context);
+    }
+
+    /// <summary>A parse failure, possibly wrapped (the dashboard's grain activation wraps its silo-address parsing).</summary>
+    private static bool IsUnreadableInput(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is FormatException or ArgumentException or IndexOutOfRangeException or KeyNotFoundException) return true;
+        }
+        return false;
     }
 }
