@@ -113,11 +113,13 @@ public sealed class SecurityTests(SiloFixture silo)
     {
         using var client = Secure.Client();
         using var response = await client.GetAsync(path);
-        var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
-        Assert.Contains("script-src 'self'", csp);
-        Assert.Contains("connect-src 'self'", csp);
-        Assert.Contains("frame-ancestors 'none'", csp);
-        Assert.DoesNotContain("unsafe-inline", csp);
+        var csp = Assert.Single(response.Headers.GetValues("Content-Security-Policy")).Split(';', StringSplitOptions.TrimEntries)
+            .ToDictionary(d => d.Split(' ')[0], d => d[(d.IndexOf(' ') + 1)..]);
+        Assert.Equal("'self'", csp["script-src"]);
+        Assert.Equal("'self'", csp["connect-src"]);
+        Assert.Equal("'none'", csp["frame-ancestors"]);
+        // Only the Orleans dashboard, which sets inline styles, may; the page may not.
+        if (!path.StartsWith("/dashboard", StringComparison.Ordinal)) Assert.Equal("'self'", csp["style-src"]);
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
         Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
