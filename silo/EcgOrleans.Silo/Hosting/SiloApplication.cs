@@ -9,9 +9,9 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
-using Orleans.Configuration;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using Orleans.Configuration;
 using Orleans.Dashboard;
 
 namespace EcgOrleans.Silo.Hosting;
@@ -89,7 +89,7 @@ public static class SiloApplication
 
     public static WebApplication MapEcgSilo(this WebApplication app)
     {
-        var api = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value;
+        var api = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
         if (api.Keys.Count(k => !string.IsNullOrEmpty(k)) == 0)
             app.Logger.LogWarning("No API keys configured (Ecg:Api:Keys): every HTTP write is refused");
         WarnWithoutTls(app);
