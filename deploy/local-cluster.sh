@@ -13,6 +13,9 @@
 # Settings: ECG_REDIS (default 127.0.0.1:6379), ECG_SILO_DLL (a built silo; default: build it in Release),
 # ECG_CLUSTER_DIR (pid and log folder; default deploy/.local-cluster), ECG_CLUSTER_ID,
 # ECG_SILO_PORT_BASE (11110), ECG_GATEWAY_PORT_BASE (30000), ECG_HTTP_PORT_BASE (8080).
+# ECG_TLS=1: mutual TLS between silos and for clients, with development certificates that deploy/dev-certs.sh
+# makes in ECG_TLS_DIR (default: the cluster folder's tls/); clients then need the printed --tls-* options.
+# Without it the silo and gateway ports listen on 127.0.0.1 only.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -24,7 +27,15 @@ cluster_id="${ECG_CLUSTER_ID:-ecg-local}"
 silo_base="${ECG_SILO_PORT_BASE:-11110}"
 gateway_base="${ECG_GATEWAY_PORT_BASE:-30000}"
 http_base="${ECG_HTTP_PORT_BASE:-8080}"
+tls_dir="${ECG_TLS_DIR:-$state/tls}"
 mkdir -p "$state"
+
+# Environment of a silo with TLS: its certificate and the CA its peers must chain to.
+tls_env=()
+if [ "${ECG_TLS:-0}" = "1" ]; then
+  "$root/deploy/dev-certs.sh" "$tls_dir" >&2
+  tls_env=("Ecg__Tls__Certificate=$tls_dir/silo.pem" "Ecg__Tls__Key=$tls_dir/silo.key" "Ecg__Tls__Ca=$tls_dir/ca.pem")
+fi
 
 silo_dll() {
   if [ -n "${ECG_SILO_DLL:-}" ]; then echo "$ECG_SILO_DLL"; return; fi
@@ -53,7 +64,7 @@ start_silo() {
   # MALLOC_ARENA_MAX=2: bounds the C heap LibTorch's tensors come from (see deploy/Dockerfile).
   rm -f "$state/silo-$i.exit" "$state/silo-$i.pid"
   # The silo runs under a watcher shell that writes its exit status to silo-I.exit (what "term" reports).
-  MALLOC_ARENA_MAX=2 Ecg__Clustering=redis Ecg__Storage=redis Ecg__Redis="$redis" Ecg__ClusterId="$cluster_id" \
+  env ${tls_env[@]+"${tls_env[@]}"} MALLOC_ARENA_MAX=2 Ecg__Clustering=redis Ecg__Storage=redis Ecg__Redis="$redis" Ecg__ClusterId="$cluster_id" \
   Ecg__SiloPort=$((silo_base + i)) Ecg__GatewayPort=$((gateway_base + i - 1)) Urls="http://127.0.0.1:$((http_base + i - 1))" \
     nohup bash -c 'dotnet "$1" & echo $! >"$2.pid"; wait $!; echo $? >"$2.exit"' _ "$dll" "$state/silo-$i" >"$state/silo-$i.log" 2>&1 &
   for _ in $(seq 50); do [ -s "$state/silo-$i.pid" ] && break; sleep 0.1; done
@@ -91,6 +102,9 @@ case "${1:-}" in
     for i in $(seq 1 "$n"); do start_silo "$i" "$dll"; done
     for i in $(seq 1 "$n"); do wait_ready "$i"; done
     echo "cluster '$cluster_id' of $n silos is up; connect with: ecg ... --gateway 127.0.0.1:$gateway_base (or --redis $redis)"
+    if [ ${#tls_env[@]} -gt 0 ]; then
+      echo "with mutual TLS: add --tls-cert $tls_dir/client.pem --tls-key $tls_dir/client.key --tls-ca $tls_dir/ca.pem"
+    fi
     ;;
   start)
     i="${2:?usage: local-cluster.sh start I}"
@@ -135,7 +149,7 @@ case "${1:-}" in
     if redis_up; then echo "redis $redis: up"; else echo "redis $redis: down"; fi
     ;;
   *)
-    sed -n '2,13p' "$0"
+    sed -n '2,16p' "$0"
     exit 2
     ;;
 esac

@@ -49,6 +49,10 @@ public sealed class ModelRegistryGrain(
         var sha = Convert.ToHexStringLower(SHA256.HashData(checkpoint));
         var versions = state.State.Models.TryGetValue(name, out var list) ? list : state.State.Models[name] = [];
         if (versions.FirstOrDefault(v => v.Info.Sha256 == sha) is { } same) return Current(same.Info);
+        // A name is one model: runs that ask for it by name must not get another architecture from one version to the next.
+        if (versions.Count > 0 && versions[0].Info.Architecture != metadata.Architecture)
+            throw new EcgRequestException(Codes.InvalidModel,
+                $"model '{name}' is a {versions[0].Info.Architecture} model; a {metadata.Architecture} checkpoint cannot be its next version (upload it under another name)");
 
         var version = versions.Count == 0 ? 1 : versions.Max(v => v.Info.Version) + 1;
         var info = new ModelInfo(name, version, false, metadata.Architecture, metadata.Representation, metadata.WaveformLength,

@@ -27,5 +27,7 @@ public sealed class RunCatalogGrain(
         }
     }
 
+    public Task<bool> Contains(string run) => Task.FromResult(state.State.Runs.Contains(run));
+
     public Task<IReadOnlyList<string>> List() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Runs]);
 }

@@ -42,7 +42,7 @@ public sealed class OperationsTests(SiloFixture silo)
     [Fact]
     public async Task The_orleans_dashboard_is_served()
     {
-        using var response = await silo.Reader.GetAsync("/dashboard/");
+        using var response = await silo.Writer.GetAsync("/dashboard/"); // to key holders only (SecurityTests)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Orleans", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
     }

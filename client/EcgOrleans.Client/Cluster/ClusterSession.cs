@@ -59,6 +59,7 @@ internal sealed class ClusterSession : IAsyncDisposable
             {
                 if (settings.Redis is { } redis) client.UseRedisClustering(o => o.ConfigurationOptions = EcgSiloHosting.RedisOptions(redis));
                 else client.UseStaticClustering(Gateways(settings.Gateway));
+                if (settings.Tls.Enabled) client.UseEcgTls(settings.Tls);
                 client.Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = settings.ClusterId;
@@ -75,7 +76,8 @@ internal sealed class ClusterSession : IAsyncDisposable
         {
             host.Dispose();
             throw new InvalidOperationException(
-                $"cannot reach a silo at {settings.Redis ?? settings.Gateway ?? "127.0.0.1:30000"} ({e.Message}); start one with `dotnet run --project silo/EcgOrleans.Silo` or pass --in-process", e);
+                $"cannot reach a silo at {settings.Redis ?? settings.Gateway ?? "127.0.0.1:30000"} ({e.Message}); start one with `dotnet run --project silo/EcgOrleans.Silo` or pass --in-process" +
+                (settings.Tls.Enabled ? "; check that --tls-cert and --tls-ca match the silos' CA" : "; silos with TLS need --tls-cert, --tls-key and --tls-ca"), e);
         }
         return new ClusterSession(host, settings.InProcess, stopping);
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using EcgOrleans.Grains.Hosting;
 using Spectre.Console.Cli;
 
 namespace EcgOrleans.Client.Cluster;
@@ -17,6 +18,25 @@ internal class ClusterSettings : CommandSettings
     [CommandOption("--in-process")]
     [Description("Start a silo inside this process (in-memory storage, bundled models) instead of connecting to one.")]
     public bool InProcess { get; init; }
+
+    [CommandOption("--tls-cert <FILE>")]
+    [Description("Client certificate (PEM, or PFX with --tls-password) for silos that require mutual TLS; default $ECG_TLS_CERT.")]
+    public string? TlsCertificate { get; init; } = Environment.GetEnvironmentVariable("ECG_TLS_CERT");
+
+    [CommandOption("--tls-key <FILE>")]
+    [Description("PEM private key of --tls-cert, when not in the certificate file; default $ECG_TLS_KEY.")]
+    public string? TlsKey { get; init; } = Environment.GetEnvironmentVariable("ECG_TLS_KEY");
+
+    [CommandOption("--tls-ca <FILE>")]
+    [Description("PEM of the CA that signs the silos' certificates; default $ECG_TLS_CA.")]
+    public string? TlsCa { get; init; } = Environment.GetEnvironmentVariable("ECG_TLS_CA");
+
+    [CommandOption("--tls-password <PASSWORD>")]
+    [Description("Password of a PFX --tls-cert or an encrypted key; default $ECG_TLS_PASSWORD.")]
+    public string? TlsPassword { get; init; } = Environment.GetEnvironmentVariable("ECG_TLS_PASSWORD");
+
+    /// <summary>The client's TLS settings; not enabled without a certificate.</summary>
+    public TlsSettings Tls => new() { Certificate = TlsCertificate, Key = TlsKey, Ca = TlsCa, Password = TlsPassword };
 
     [CommandOption("--cluster-id <ID>")]
     public string ClusterId { get; init; } = "ecg";

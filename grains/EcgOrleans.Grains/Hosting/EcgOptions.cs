@@ -47,5 +47,11 @@ public sealed class EcgOptions
     /// <summary>How often a silo's class-map publisher closes an epoch and applies it to the class maps.</summary>
     public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Mutual TLS for the silo port and the gateway (<see cref="TlsSettings"/>). Without it both listen on 127.0.0.1
+    /// only: no process on another host reaches the grains.
+    /// </summary>
+    public TlsSettings Tls { get; set; } = new();
+
     public string ModelsFolder => Models ?? Path.Combine(AppContext.BaseDirectory, "models");
 }

@@ -37,9 +37,12 @@ public static class EcgSiloHosting
             case "redis":
                 silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(options.Redis));
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
-                silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIp), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                silo.ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: options.Tls.Enabled);
                 break;
             case "kubernetes":
+                // Pods reach each other over the pod network: never without mutual TLS.
+                if (!options.Tls.Enabled)
+                    throw new InvalidOperationException("Ecg:Clustering 'kubernetes' needs Ecg:Tls (Certificate, Key, Ca): silos reach each other over the pod network");
                 // Pod name, IP, cluster and service ids come from the pod's environment (deploy/k8s).
                 silo.UseKubernetesHosting();
                 silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(options.Redis));
@@ -60,7 +63,31 @@ public static class EcgSiloHosting
                 throw new InvalidOperationException($"Ecg:Storage '{options.Storage}' is not one of: memory, redis");
         }
 
+        if (options.Tls.Enabled) silo.UseEcgTls(options.Tls);
+        else silo.Services.PostConfigure<EndpointOptions>(ListenOnLoopback);
+
         return silo.AddEcgGrains(options);
+    }
+
+    /// <summary>Without TLS, nothing from another host may open a connection to the silo or gateway port.</summary>
+    private static void ListenOnLoopback(EndpointOptions endpoints)
+    {
+        if (!IPAddress.IsLoopback(endpoints.AdvertisedIPAddress))
+            throw new InvalidOperationException(
+                $"the silo advertises {endpoints.AdvertisedIPAddress}, but without Ecg:Tls its silo and gateway ports listen on 127.0.0.1 only; " +
+                "configure Ecg:Tls (Certificate, Key, Ca) or advertise 127.0.0.1");
+        endpoints.SiloListeningEndpoint = new IPEndPoint(IPAddress.Loopback, endpoints.SiloPort);
+        endpoints.GatewayListeningEndpoint = endpoints.GatewayPort > 0 ? new IPEndPoint(IPAddress.Loopback, endpoints.GatewayPort) : null;
+    }
+
+    private static IPAddress AdvertisedAddress(EcgOptions options)
+    {
+        if (!IPAddress.TryParse(options.AdvertisedIp, out var address))
+            throw new InvalidOperationException($"Ecg:AdvertisedIp '{options.AdvertisedIp}' is not an IP address");
+        if (!options.Tls.Enabled && !IPAddress.IsLoopback(address))
+            throw new InvalidOperationException(
+                $"Ecg:AdvertisedIp {address} is reachable from other hosts, and the silo has no Ecg:Tls: configure Ecg:Tls (Certificate, Key, Ca) or advertise 127.0.0.1");
+        return address;
     }
 
     /// <summary>What every EcgOrleans silo needs whatever its providers (a test cluster brings its own clustering and storage).</summary>

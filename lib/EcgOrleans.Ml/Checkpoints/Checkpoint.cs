@@ -96,33 +96,55 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(checkpoint);
         var path = source;
         var (metadata, weights) = Parse(path, checkpoint, verifyWeights: true);
-        BeatClassifier model;
+        // Every tensor's name, type and shape is checked against the architecture before a tensor is made.
+        CheckLayout(path, metadata, weights);
+        BeatClassifier? model = null;
         try
         {
             model = ModelFactory.Create(metadata.Architecture, metadata.WaveformLength, metadata.RhythmFeatureCount, metadata.MemberCount);
-        }
-        catch (ArgumentException e)
-        {
-            throw new CheckpointException(path, $"the metadata declares a model that cannot be built: {e.Message}", e);
-        }
-        try
-        {
             using var stream = new MemoryStream(weights, writable: false);
             // Through a reader left open: Module.load(Stream) closes the stream, and the leftover check needs it.
             using (var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true)) model.load(reader, strict: true);
             if (stream.Position != stream.Length)
                 throw new InvalidDataException($"{stream.Length - stream.Position} bytes of weights left over");
+            model.eval();
+            model.DecisionBias = BiasOf(metadata);
+            model.Standardisation = metadata.FeatureStandardisation;
+            return new LoadedCheckpoint(model, metadata);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e)
         {
-            model.Dispose();
+            // Whatever failed, the half-built model's native tensors are freed now, not at some later collection.
+            model?.Dispose();
+            if (e is OutOfMemoryException) throw;
             throw new CheckpointException(path,
                 $"the weights do not fit {Describe(metadata)} of {metadata.WaveformLength} samples with {metadata.RhythmFeatureCount} rhythm features: {e.Message}", e);
         }
-        model.eval();
-        model.DecisionBias = BiasOf(metadata);
-        model.Standardisation = metadata.FeatureStandardisation;
-        return new LoadedCheckpoint(model, metadata);
+    }
+
+    private static void CheckLayout(string path, CheckpointMetadata metadata, byte[] weights)
+    {
+        IReadOnlyList<TensorLayout> actual;
+        try
+        {
+            actual = WeightLayout.Read(weights);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CheckpointException(path, $"the weights are not a TorchSharp state dict: {e.Message}", e);
+        }
+        IReadOnlyList<TensorLayout> expected;
+        try
+        {
+            expected = WeightLayout.Expected(metadata.Architecture, metadata.WaveformLength, metadata.RhythmFeatureCount, metadata.MemberCount);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CheckpointException(path, $"the metadata declares a model that cannot be built: {e.Message}", e);
+        }
+        if (WeightLayout.Mismatch(expected, actual) is { } mismatch)
+            throw new CheckpointException(path,
+                $"the weights do not fit {Describe(metadata)} of {metadata.WaveformLength} samples with {metadata.RhythmFeatureCount} rhythm features: {mismatch}");
     }
 
     private static byte[] ReadFile(string path)

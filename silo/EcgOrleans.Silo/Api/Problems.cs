@@ -6,7 +6,7 @@ using static EcgOrleans.Abstractions.EcgRequestException;
 namespace EcgOrleans.Silo.Api;
 
 /// <summary>RFC 7807 problem details: the one shape every error of the API takes, with a stable "code" beside the HTTP status.</summary>
-public static class Problems
+public static partial class Problems
 {
     /// <summary>Problem types are URNs built from the code, e.g. urn:ecg-orleans:problem:unknown-run.</summary>
     public const string TypePrefix = "urn:ecg-orleans:problem:";
@@ -15,6 +15,7 @@ public static class Problems
     public const string BodyTooLarge = "body-too-large";
     public const string UnsupportedMediaType = "unsupported-media-type";
     public const string TooManyStreams = "too-many-streams";
+    public const string TooManyClientStreams = "too-many-client-streams";
     public const string Unavailable = "cluster-unavailable";
 
     /// <summary>The HTTP status of a grain's refusal.</summary>
@@ -26,9 +27,12 @@ public static class Problems
         _ => StatusCodes.Status400BadRequest,
     };
 
+    /// <summary>Longest detail an answer carries: enough to name what was wrong, never a copy of a large input.</summary>
+    public const int MaxDetailLength = 400;
+
     public static ProblemDetailsContext Context(HttpContext http, int status, string code, string title, string detail)
     {
-        var problem = new ProblemDetails { Status = status, Type = TypePrefix + code, Title = title, Detail = detail };
+        var problem = new ProblemDetails { Status = status, Type = TypePrefix + code, Title = title, Detail = Bounded(detail) };
         problem.Extensions["code"] = code;
         return new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem };
     }
@@ -54,8 +58,21 @@ public static class Problems
         };
         problem.Extensions["code"] = code;
         problem.Type = TypePrefix + code;
-        problem.Detail ??= detail;
+        problem.Detail = Bounded(problem.Detail ?? detail);
     }
+
+    /// <summary>
+    /// A detail fit to send: without .NET's " (Parameter 'name')" suffixes, which name code rather than input, and cut to
+    /// <see cref="MaxDetailLength"/> characters, so a huge field echoed in a message is not sent back whole.
+    /// </summary>
+    public static string Bounded(string detail)
+    {
+        var text = ParameterSuffix().Replace(detail, "");
+        return text.Length <= MaxDetailLength ? text : $"{text[..(MaxDetailLength - 40)]}... ({text.Length - MaxDetailLength + 40} characters cut)";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" ?\(Parameter '[^']*'\)")]
+    private static partial System.Text.RegularExpressions.Regex ParameterSuffix();
 
     public static ProblemDetailsContext From(HttpContext http, EcgRequestException e)
     {
@@ -98,6 +115,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e =>
                 Problems.Context(http, e.StatusCode, Problems.BodyTooLarge, "Request body too large", e.Message),
             BadHttpRequestException e => Problems.Context(http, e.StatusCode, "bad-request", "Bad request", e.Message),
+            // The dashboard parses silo addresses and grain names out of its paths and throws on ones it cannot read.
+            _ when http.Request.Path.StartsWithSegments(ApiKeyAuthenticationHandler.DashboardPath, StringComparison.OrdinalIgnoreCase) && IsUnreadableInput(exception) =>
+                Problems.Context(http, StatusCodes.Status400BadRequest, "bad-request", "Bad request", $"the dashboard cannot read {http.Request.Path}"),
             TimeoutException or OrleansMessageRejectionException or SiloUnavailableException =>
                 Problems.Context(http, StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Cluster unavailable",
                     "the cluster did not answer in time; retry the request"),
@@ -115,5 +135,15 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         }
         http.Response.StatusCode = context.ProblemDetails.Status!.Value;
         return await problems.TryWriteAsync(context);
+    }
+
+    /// <summary>A parse failure, possibly wrapped (the dashboard's grain activation wraps its silo-address parsing).</summary>
+    private static bool IsUnreadableInput(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is FormatException or ArgumentException or IndexOutOfRangeException or KeyNotFoundException) return true;
+        }
+        return false;
     }
 }

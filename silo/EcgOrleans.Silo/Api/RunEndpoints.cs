@@ -40,7 +40,7 @@ public static class RunEndpoints
             .WithSummary("One class map").WithDescription("Average beat and average saliency with their standard deviations (waveform values first, then rhythm features) and the beat count. grouping: reference, predicted or cell; class: N, S, V, F, Q, or reference-predicted for a cell (V-N).");
         runs.MapGet("/{run}/maps/stream", StreamMaps).RequireAuthorization(ApiPolicies.Read)
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Live class-map updates (server-sent events)")
             .WithDescription("First a 'run' event (RunInfo) and a 'map' event (ClassMapView) per class map, then a 'map' event whenever a map changes (at most a few per second per map), a 'run' event when progress changes and a 'heartbeat' every 15 s. Optional ?grouping=reference|predicted|cell.");
 
@@ -49,6 +49,18 @@ public static class RunEndpoints
     }
 
     private static IRunGrain Run(IGrainFactory grains, string run) => grains.GetGrain<IRunGrain>(GrainKeys.CheckPart(run, "run"));
+
+    /// <summary>
+    /// The grain of a run the catalog lists. Reads are anonymous by default: asking the catalog first means a read of a
+    /// made-up name activates no run grain (nor loads its state), however many names are tried.
+    /// </summary>
+    private static async Task<IRunGrain> KnownRun(IGrainFactory grains, string run)
+    {
+        var grain = Run(grains, run);
+        if (!await grains.GetGrain<IRunCatalogGrain>(GrainKeys.Registry).Contains(run))
+            throw new EcgRequestException(Codes.UnknownRun, $"unknown run '{run}': create it first (ecg ingest --run {run} --model ...)");
+        return grain;
+    }
 
     private static async Task<Ok<RunSummary[]>> ListRuns(IGrainFactory grains)
     {
@@ -67,12 +79,12 @@ public static class RunEndpoints
         return existed ? TypedResults.Ok(config) : TypedResults.Created($"/api/runs/{config.Name}", config);
     }
 
-    private static async Task<Ok<RunInfo>> GetRun(string run, IGrainFactory grains) => TypedResults.Ok(await Run(grains, run).GetInfo());
+    private static async Task<Ok<RunInfo>> GetRun(string run, IGrainFactory grains) => TypedResults.Ok(await (await KnownRun(grains, run)).GetInfo());
 
     private static async Task<Ok<RecordProgress>> GetRecord(string run, string dataset, string record, IGrainFactory grains)
     {
         var key = GrainKeys.Record(run, dataset, record);
-        await Run(grains, run).GetConfig();
+        await (await KnownRun(grains, run)).GetConfig();
         return TypedResults.Ok(await grains.GetGrain<IRecordGrain>(key).GetProgress());
     }
 
@@ -86,7 +98,7 @@ public static class RunEndpoints
 
     private static async Task<Ok<ClassMapSummary[]>> ListMaps(string run, string? grouping, IGrainFactory grains)
     {
-        var info = await Run(grains, run).GetInfo();
+        var info = await (await KnownRun(grains, run)).GetInfo();
         var prefix = grouping is null ? "" : CheckGrouping(grouping) + "/";
         var views = await Task.WhenAll(info.ClassMaps.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
             .Select(k => grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(info.Config.Name, k)).Get()));
@@ -96,24 +108,32 @@ public static class RunEndpoints
     private static async Task<Ok<ClassMapView>> GetMap(string run, string grouping, string @class, IGrainFactory grains)
     {
         var mapKey = ParseMapKey(grouping, @class);
-        await Run(grains, run).GetConfig();
+        await (await KnownRun(grains, run)).GetConfig();
         return TypedResults.Ok(await grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(run, mapKey)).Get());
     }
 
     private static async Task<IResult> StreamMaps(string run, string? grouping, IGrainFactory grains, StreamLimiter limiter,
-        ILoggerFactory logging, CancellationToken cancellation)
+        ILoggerFactory logging, HttpContext http, CancellationToken cancellation)
     {
         var filter = grouping is null ? null : CheckGrouping(grouping);
-        await Run(grains, run).GetConfig();
-        if (!limiter.TryEnter())
+        await (await KnownRun(grains, run)).GetConfig();
+        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        switch (limiter.TryEnter(client))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many streams", type: Problems.TypePrefix + Problems.TooManyStreams,
-                detail: $"this silo serves {limiter.Limit} class-map streams at once; retry later or poll /api/runs/{run}/maps",
-                extensions: new Dictionary<string, object?> { ["code"] = Problems.TooManyStreams });
+            case StreamAdmission.SiloFull:
+                return StreamsRefused(StatusCodes.Status503ServiceUnavailable, Problems.TooManyStreams, "Too many streams",
+                    $"this silo serves {limiter.Limit} class-map streams at once; retry later or poll /api/runs/{run}/maps");
+            case StreamAdmission.ClientFull:
+                return StreamsRefused(StatusCodes.Status429TooManyRequests, Problems.TooManyClientStreams, "Too many streams from one client",
+                    $"a client may hold {limiter.PerClientLimit} class-map streams at once; close one or poll /api/runs/{run}/maps");
         }
         var feed = new ClassMapFeed(grains, run, filter, logging.CreateLogger<ClassMapFeed>());
-        return TypedResults.ServerSentEvents(limiter.Track(feed.ReadAllAsync(cancellation)));
+        return TypedResults.ServerSentEvents(limiter.Track(feed.ReadAllAsync(cancellation), http, client));
     }
+
+    private static IResult StreamsRefused(int status, string code, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, type: Problems.TypePrefix + code, detail: detail,
+            extensions: new Dictionary<string, object?> { ["code"] = code });
 
     private static async Task<bool> Exists(IRunGrain grain)
     {

@@ -7,9 +7,11 @@ using EcgOrleans.Silo.Live;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using Orleans.Configuration;
 using Orleans.Dashboard;
 
 namespace EcgOrleans.Silo.Hosting;
@@ -28,9 +30,13 @@ public static class SiloApplication
         builder.UseOrleans(silo =>
         {
             silo.AddEcgOrleans(builder.Configuration);
-            if (api.Dashboard) silo.AddDashboard();
+            // The dashboard's live log view streams the silo's log to its viewers: off.
+            if (api.Dashboard) silo.AddDashboard(o => o.HideTrace = true);
         });
 
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(RequestGuards.RaiseServerLimits);
+        // A refused key is answered with 401; the handler's own two Information lines per refusal would only fill the log.
+        builder.Logging.AddFilter(typeof(ApiKeyAuthenticationHandler).FullName, LogLevel.Warning);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Complete);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -51,7 +57,7 @@ public static class SiloApplication
                 Type = SecuritySchemeType.ApiKey,
                 In = ParameterLocation.Header,
                 Name = ApiKeyAuthenticationHandler.Header,
-                Description = "One of the keys in the silo's Ecg:Api:Keys.",
+                Description = "A write key (Ecg:Api:Keys) or, for reads, a read key (Ecg:Api:ReadKeys).",
             };
             if (document.Components.Schemas is { } schemas && schemas.TryGetValue("ProblemDetails", out var schema) && schema is OpenApiSchema problem)
             {
@@ -83,14 +89,20 @@ public static class SiloApplication
 
     public static WebApplication MapEcgSilo(this WebApplication app)
     {
-        var api = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value;
+        var api = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
         if (api.Keys.Count(k => !string.IsNullOrEmpty(k)) == 0)
             app.Logger.LogWarning("No API keys configured (Ecg:Api:Keys): every HTTP write is refused");
+        WarnWithoutTls(app);
 
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestLimits();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseWriteAuthentication();
+        // Routing after the write check: a keyless write gets 401 before a route's content-type rule can answer 415.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -100,8 +112,19 @@ public static class SiloApplication
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealth });
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(ApiPolicies.Read);
-        if (api.Dashboard) app.MapOrleansDashboard("/dashboard").RequireAuthorization(ApiPolicies.Read).ExcludeFromDescription();
+        if (api.Dashboard) app.MapOrleansDashboard(ApiKeyAuthenticationHandler.DashboardPath).RequireAuthorization(ApiPolicies.Operator).ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>Says at start that the cluster ports are closed to other hosts, naming them, when no TLS is configured.</summary>
+    private static void WarnWithoutTls(WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<EcgOptions>>().Value.Tls.Enabled) return;
+        var endpoints = app.Services.GetRequiredService<IOptions<EndpointOptions>>().Value;
+        app.Logger.LogWarning(
+            "No TLS configured (Ecg:Tls): silo port {SiloPort} and gateway port {GatewayPort} listen on 127.0.0.1 only; " +
+            "set Ecg:Tls:Certificate, Ecg:Tls:Key and Ecg:Tls:Ca to let other hosts in with mutual TLS",
+            endpoints.SiloPort, endpoints.GatewayPort);
     }
 
     private static Task WriteHealth(HttpContext http, HealthReport report)
