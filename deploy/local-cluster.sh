@@ -74,8 +74,9 @@ start_silo() {
 wait_ready() {
   local i="$1"
   for _ in $(seq 600); do
-    # The gateway opens once the silo is active in the cluster.
-    if (exec 3<>"/dev/tcp/127.0.0.1/$((gateway_base + i - 1))") 2>/dev/null; then return 0; fi
+    # Ready: active in the cluster, the model registry answers, the bundled models are uploaded (the gateway
+    # opens earlier, before a client could find any model).
+    if curl -fsS -o /dev/null "http://127.0.0.1:$((http_base + i - 1))/health/ready" 2>/dev/null; then return 0; fi
     alive "$state/silo-$i.pid" || { echo "silo $i died; see $state/silo-$i.log" >&2; tail -20 "$state/silo-$i.log" >&2; return 1; }
     sleep 0.2
   done

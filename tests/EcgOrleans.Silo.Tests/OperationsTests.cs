@@ -1,5 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using EcgOrleans.Grains.Hosting;
+using EcgOrleans.Silo.Health;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace EcgOrleans.Silo.Tests;
 
@@ -17,7 +22,18 @@ public sealed class OperationsTests(SiloFixture silo)
         var report = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("Healthy", report.GetProperty("status").GetString());
         var checks = report.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
-        Assert.Equal(new Dictionary<string, string?> { ["silo"] = "Healthy", ["model-registry"] = "Healthy" }, checks);
+        Assert.Equal(new Dictionary<string, string?> { ["silo"] = "Healthy", ["model-registry"] = "Healthy", ["bundled-models"] = "Healthy" }, checks);
+    }
+
+    [Fact]
+    public async Task Ready_waits_until_the_bundled_models_are_uploaded()
+    {
+        var models = new BundledModels(null!, Options.Create(new EcgOptions { Models = Path.Combine(Path.GetTempPath(), $"no-models-{Guid.NewGuid():N}") }),
+            NullLogger<BundledModels>.Instance);
+        var check = new BundledModelsCheck(models);
+        Assert.Equal(HealthStatus.Unhealthy, (await check.CheckHealthAsync(new HealthCheckContext())).Status);
+        await models.UploadAsync(CancellationToken.None);
+        Assert.Equal(HealthStatus.Healthy, (await check.CheckHealthAsync(new HealthCheckContext())).Status);
     }
 
     [Fact]

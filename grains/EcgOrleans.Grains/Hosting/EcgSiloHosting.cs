@@ -99,7 +99,11 @@ public static class EcgSiloHosting
         // Grain state in Orleans' binary format rather than the default JSON: class maps and record state are
         // float arrays written on every merge and chunk, and JSON text of them cost ~5% of the pipeline's CPU.
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
-        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, BundledModels>());
+        if (!silo.Services.Any(s => s.ServiceType == typeof(BundledModels)))
+        {
+            silo.Services.AddSingleton<BundledModels>(); // also read by the silo's readiness check
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(s => s.GetRequiredService<BundledModels>());
+        }
         // A stop (SIGTERM, SIGINT) deactivates the grains, writes their state and leaves the membership table; past
         // this bound Orleans stops ungracefully, well inside Kubernetes' grace period (deploy/k8s/silo.yaml).
         silo.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);

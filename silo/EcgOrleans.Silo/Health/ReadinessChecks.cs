@@ -1,4 +1,5 @@
 using EcgOrleans.Abstractions;
+using EcgOrleans.Grains.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace EcgOrleans.Silo.Health;
@@ -32,4 +33,13 @@ public sealed class ModelRegistryCheck(IGrainFactory grains) : IHealthCheck
             return HealthCheckResult.Unhealthy($"the model registry did not answer: {e.Message}");
         }
     }
+}
+
+/// <summary>Ready only once this silo has uploaded the bundled models: a client sent here earlier could find none.</summary>
+public sealed class BundledModelsCheck(BundledModels models) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(models.Uploaded
+            ? HealthCheckResult.Healthy("the bundled models are uploaded")
+            : HealthCheckResult.Unhealthy("the bundled models are not uploaded yet"));
 }

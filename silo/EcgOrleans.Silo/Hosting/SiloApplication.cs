@@ -78,7 +78,8 @@ public static class SiloApplication
         }));
         builder.Services.AddHealthChecks()
             .AddCheck<SiloActiveCheck>("silo", tags: [ReadyTag])
-            .AddCheck<ModelRegistryCheck>("model-registry", tags: [ReadyTag]);
+            .AddCheck<ModelRegistryCheck>("model-registry", tags: [ReadyTag])
+            .AddCheck<BundledModelsCheck>("bundled-models", tags: [ReadyTag]);
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("ecg-orleans-silo"))
             .WithMetrics(m => m

@@ -2,10 +2,12 @@
 
 const KEY_STORAGE = 'ecg-api-key';
 
-export const apiKey = () => localStorage.getItem(KEY_STORAGE) || '';
+// The key lives for the browser tab's session only; pages before kept it in localStorage, beyond the session.
+export const apiKey = () => sessionStorage.getItem(KEY_STORAGE) || '';
+localStorage.removeItem(KEY_STORAGE);
 
 export function setApiKey(key) {
-  localStorage.setItem(KEY_STORAGE, key.trim());
+  sessionStorage.setItem(KEY_STORAGE, key.trim());
 }
 
 const authHeaders = () => (apiKey() ? { 'X-Api-Key': apiKey() } : {});
