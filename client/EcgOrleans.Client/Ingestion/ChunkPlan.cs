@@ -1,13 +1,13 @@
 using EcgOrleans.Abstractions;
 using EcgOrleans.Signal.Wfdb;
 
-namespace EcgOrleans.Grains.Pipeline;
+namespace EcgOrleans.Client.Ingestion;
 
 /// <summary>
 /// A record cut into numbered chunks of the primary lead, each with the annotations that fall in it. Chunk i is
 /// always the same samples and annotations, so a chunk can be rebuilt for a re-send at any time.
 /// </summary>
-public sealed class ChunkPlan
+internal sealed class ChunkPlan
 {
     private readonly float[] _samples;
     private readonly Annotation[]? _annotations;
