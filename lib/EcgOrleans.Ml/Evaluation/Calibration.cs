@@ -1,4 +1,7 @@
 using System.Globalization;
+using EcgOrleans.Ml.Checkpoints;
+using EcgOrleans.Ml.Data;
+using EcgOrleans.Ml.Models;
 using EcgOrleans.Signal.Beats;
 
 namespace EcgOrleans.Ml.Evaluation;
@@ -21,6 +24,10 @@ public static class DecisionBiasCalibration
 {
     public const float DefaultLimit = 3f;
     public const float DefaultStep = 0.05f;
+
+    /// <summary>A decision bias as "[0.00, 0.00, 2.05, 0.00, 0.00]".</summary>
+    public static string Format(IEnumerable<float> bias) =>
+        $"[{string.Join(", ", bias.Select(b => b.ToString("0.00", CultureInfo.InvariantCulture)))}]";
 
     /// <summary>How the offset is chosen, in words, for the checkpoint's record.</summary>
     public static string Rule(AamiClass c, float limit = DefaultLimit, float step = DefaultStep) => string.Create(CultureInfo.InvariantCulture,
@@ -107,4 +114,93 @@ public static class DecisionBiasCalibration
 
         double ScoreWith(float[] candidate) => Score(Evaluator.Confusion(references, Predict(logits, candidate)), c);
     }
+}
+
+/// <summary>
+/// A model's decision bias for one class chosen on a split's validation beats (<see cref="DecisionBiasCalibration"/>),
+/// with the figures of validation and test before and after it: what <c>ecg calibrate</c> and <c>ecg train
+/// --calibrate-class</c> do.
+/// </summary>
+public sealed record Calibration(
+    DecisionBiasChoice Choice,
+    EvaluationResult ValidationBefore,
+    EvaluationResult ValidationAfter,
+    EvaluationResult TestBefore,
+    EvaluationResult TestAfter,
+    AamiClass[] TestPredicted)
+{
+    /// <summary>
+    /// Chooses the offset of <paramref name="target"/> on the split's validation beats, sets it as the model's
+    /// decision bias, and scores validation and test before and after. The test beats play no part in the choice.
+    /// </summary>
+    public static Calibration Run(BeatClassifier model, ProtocolSplit split, AamiClass target,
+        float limit = DecisionBiasCalibration.DefaultLimit, float step = DecisionBiasCalibration.DefaultStep)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(split);
+        var startingBias = model.DecisionBias.ToArray();
+        var validationLogits = Evaluator.Logits(model, split.Validation);
+        var choice = DecisionBiasCalibration.Calibrate(validationLogits, split.Validation.Labels, target, startingBias, limit, step);
+        // Test logits once: both decisions are argmaxes over them (DecisionBiasCalibration.Predict agrees with Evaluator.Predict).
+        var testLogits = Evaluator.Logits(model, split.Test);
+        var testPredicted = DecisionBiasCalibration.Predict(testLogits, choice.Bias);
+        model.DecisionBias = choice.Bias;
+        return new Calibration(choice,
+            Score(split.Validation, DecisionBiasCalibration.Predict(validationLogits, startingBias)),
+            Score(split.Validation, DecisionBiasCalibration.Predict(validationLogits, choice.Bias)),
+            Score(split.Test, DecisionBiasCalibration.Predict(testLogits, startingBias)),
+            Score(split.Test, testPredicted),
+            testPredicted);
+
+        static EvaluationResult Score(BeatSet set, AamiClass[] predicted) => Metrics.From(Evaluator.Confusion(set.Labels, predicted));
+    }
+
+    /// <summary>Why a checkpoint cannot be calibrated, or null when it can.</summary>
+    public static string? CannotCalibrate(CheckpointMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        // The bias must come from beats held out of training and of test; without them there is nothing honest to fit it on.
+        if (metadata.ValidationRecords.Count == 0) return "names no validation records: nothing held out of training to calibrate on";
+        try
+        {
+            Protocols.Parse(metadata.Protocol);
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+        return null;
+    }
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"{Choice.Class} logit offset {Choice.Offset:+0.00;-0.00;0.00}: validation min(Se, +P) of {Choice.Class} {100 * Choice.StartingScore:F1} % → {100 * Choice.Score:F1} %; " +
+        $"decision bias {DecisionBiasCalibration.Format(Choice.Bias)}");
+
+    /// <summary>The metadata of the calibrated model: its bias, the figures under it, and how it was chosen.</summary>
+    /// <param name="command">The command line that calibrated it, for the record.</param>
+    public CheckpointMetadata Annotate(CheckpointMetadata metadata, ProtocolSplit split, string command,
+        float limit = DecisionBiasCalibration.DefaultLimit, float step = DecisionBiasCalibration.DefaultStep) =>
+        metadata with
+        {
+            DecisionBias = Choice.Bias,
+            Validation = ValidationAfter,
+            Test = TestAfter,
+            TestConfusionByRecord = split.Protocol == SplitProtocol.Inter
+                ? Evaluator.ConfusionByRecord(split.Test, TestPredicted).ToDictionary(kv => kv.Key, kv => kv.Value.ToRows())
+                : metadata.TestConfusionByRecord,
+            Training = new Dictionary<string, string>(metadata.Training)
+            {
+                ["calibrationCommand"] = command,
+                ["calibrationRule"] = DecisionBiasCalibration.Rule(Choice.Class, limit, step),
+                ["calibrationValidationBeats"] = split.Validation.Count.ToString(CultureInfo.InvariantCulture),
+                ["beforeCalibration"] = Summary(ValidationBefore, TestBefore, Choice.Class),
+            },
+        };
+
+    private static string Summary(EvaluationResult validation, EvaluationResult test, AamiClass c) => string.Create(CultureInfo.InvariantCulture,
+        $"validation {c} Se {Percent(validation[c].Sensitivity)} +P {Percent(validation[c].PositivePredictivity)} accuracy {Percent(validation.Accuracy)}; " +
+        $"test {c} Se {Percent(test[c].Sensitivity)} +P {Percent(test[c].PositivePredictivity)} accuracy {Percent(test.Accuracy)}");
+
+    /// <summary>As the command line's tables print a figure: one decimal, "–" when not measurable.</summary>
+    private static string Percent(double? value) => value is { } v ? (100 * v).ToString("F1", CultureInfo.InvariantCulture) : "–";
 }
