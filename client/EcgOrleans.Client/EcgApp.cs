@@ -1,4 +1,6 @@
-using EcgOrleans.Client.Commands;
+using EcgOrleans.Client.Commands.Cluster;
+using EcgOrleans.Client.Commands.Hosting;
+using EcgOrleans.Client.Commands.Offline;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using EcgOrleans.Client.Scaling;
 using EcgOrleans.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -7,31 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Spectre.Console.Cli;
 
-namespace EcgOrleans.Client.Commands;
-
-internal sealed class SiloSettings : CommandSettings
-{
-    [CommandOption("--clustering <KIND>")]
-    [Description("localhost (one silo), development (several on this machine, joined through --primary-port), or redis.")]
-    public string Clustering { get; init; } = "localhost";
-
-    [CommandOption("--silo-port <PORT>")]
-    public int SiloPort { get; init; } = 11111;
-
-    [CommandOption("--gateway-port <PORT>")]
-    public int GatewayPort { get; init; } = 30000;
-
-    [CommandOption("--primary-port <PORT>")]
-    [Description("Silo port of the primary silo (development clustering).")]
-    public int PrimaryPort { get; init; } = 11111;
-
-    [CommandOption("--redis <CONNECTION>")]
-    public string Redis { get; init; } = "127.0.0.1:6379";
-
-    [CommandOption("--models <DIR>")]
-    [Description("Checkpoints to register at start-up (default: models/ beside the program).")]
-    public string? Models { get; init; }
-}
+namespace EcgOrleans.Client.Commands.Hosting;
 
 /// <summary>
 /// <c>ecg silo</c>: a silo without the HTTP surfaces, for scaling runs and scripts. It prints "ready" once it is

@@ -1,6 +1,7 @@
-using System.ComponentModel;
-using System.Globalization;
 using System.Text.Json;
+using EcgOrleans.Client.Checkpoints;
+using EcgOrleans.Client.Data;
+using EcgOrleans.Client.Evaluation;
 using EcgOrleans.Ml.Checkpoints;
 using EcgOrleans.Ml.Data;
 using EcgOrleans.Ml.Evaluation;
@@ -8,32 +9,11 @@ using EcgOrleans.Signal.Beats;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace EcgOrleans.Client.Commands;
+namespace EcgOrleans.Client.Commands.Offline;
 
-internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
+internal sealed class EvaluateCommand : Command<EvaluateSettings>
 {
-    internal sealed class Settings : CommandSettings
-    {
-        [CommandOption("--data <DIR>"), Description("Folder of the MIT-BIH Arrhythmia Database.")]
-        public string? Data { get; init; }
-
-        [CommandOption("--checkpoint <FILE>")]
-        public string? Checkpoint { get; init; }
-
-        [CommandOption("--split <SPLIT>"), Description("intra (the fixed 20 % stratified test beats of DS1+DS2) or inter (DS2).")]
-        public string Split { get; init; } = "inter";
-
-        [CommandOption("--records <RECORDS>"), Description("Only these test records (comma separated).")]
-        public string? Records { get; init; }
-
-        [CommandOption("--json"), Description("Print the result as JSON instead of tables.")]
-        public bool Json { get; init; }
-
-        public override ValidationResult Validate() =>
-            Checkpoint is null ? ValidationResult.Error("--checkpoint FILE is required") : ValidationResult.Success();
-    }
-
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    public override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellation)
     {
         ResultTables.WidenWhenRedirected();
         SplitProtocol protocol;
@@ -80,7 +60,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             $"{metadata.Architecture} ({metadata.Representation}, {metadata.RhythmFeatureCount} rhythm features, trained {metadata.Protocol}-patient, {Training(metadata)})"));
         if (model.HasDecisionBias)
             AnsiConsole.MarkupLine(Markup.Escape(
-                $"decision: argmax(logits + {CheckpointFile.FormatBias(model.DecisionBias)}) ({metadata.Training.GetValueOrDefault("calibrationRule", "decision bias")})"));
+                $"decision: argmax(logits + {DecisionBiasCalibration.Format(model.DecisionBias)}) ({metadata.Training.GetValueOrDefault("calibrationRule", "decision bias")})"));
         AnsiConsole.Write(ResultTables.PerClass(result, $"{Protocols.Name(protocol)}-patient test"));
         AnsiConsole.Write(ResultTables.Confusion(result));
         return 0;

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using EcgOrleans.Signal.Beats;
 using EcgOrleans.Signal.Synthetic;
@@ -6,39 +5,12 @@ using EcgOrleans.Signal.Wfdb;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace EcgOrleans.Client.Commands;
+namespace EcgOrleans.Client.Commands.Offline;
 
-/// <summary>Writes a synthetic database as WFDB files (.hea, .dat in format 212, .atr) that read like MIT-BIH's.</summary>
-internal sealed class SynthCommand : Command<SynthCommand.Settings>
+/// <summary><c>ecg synth</c>: writes a synthetic database as WFDB files (.hea, .dat in format 212, .atr) that read like MIT-BIH's.</summary>
+internal sealed class SynthCommand : Command<SynthSettings>
 {
-    internal sealed class Settings : CommandSettings
-    {
-        [CommandOption("--out <DIR>")]
-        [Description("Folder to write the records into (created when missing).")]
-        public string? Out { get; init; }
-
-        [CommandOption("--records <N>")]
-        [Description("Number of records, named s001, s002, ... (default 8).")]
-        public int Records { get; init; } = 8;
-
-        [CommandOption("--seconds <S>")]
-        [Description("Length of each record in seconds (default 300).")]
-        public double Seconds { get; init; } = 300;
-
-        [CommandOption("--seed <K>")]
-        [Description("Seed of the database: the same seed writes the same files (default 1).")]
-        public int Seed { get; init; } = 1;
-
-        public override ValidationResult Validate()
-        {
-            if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is required");
-            if (Records is < 1 or > 999) return ValidationResult.Error($"--records {Records}: give 1 to 999");
-            if (!(Seconds > 0) || Seconds > 24 * 3600) return ValidationResult.Error($"--seconds {Seconds}: give more than 0 and at most 86400");
-            return ValidationResult.Success();
-        }
-    }
-
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    public override int Execute(CommandContext context, SynthSettings settings, CancellationToken cancellation)
     {
         var directory = settings.Out!;
         var totals = new int[Aami.ClassCount];

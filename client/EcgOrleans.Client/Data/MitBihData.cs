@@ -1,8 +1,7 @@
-using EcgOrleans.Client.Data;
 using EcgOrleans.Signal.Beats;
 using Spectre.Console;
 
-namespace EcgOrleans.Client.Commands;
+namespace EcgOrleans.Client.Data;
 
 /// <summary>Finding the MIT-BIH Arrhythmia Database on disk, and saying how to get it when it is not there.</summary>
 internal static class MitBihData

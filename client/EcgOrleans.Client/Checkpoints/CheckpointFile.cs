@@ -1,13 +1,12 @@
-using System.Globalization;
 using EcgOrleans.Ml.Checkpoints;
 using EcgOrleans.Ml.Data;
 using EcgOrleans.Ml.Evaluation;
 using EcgOrleans.Signal.Beats;
 using Spectre.Console;
 
-namespace EcgOrleans.Client.Commands;
+namespace EcgOrleans.Client.Checkpoints;
 
-/// <summary>What the commands that read a checkpoint file share: loading it with a clear error, and showing its bias.</summary>
+/// <summary>What the commands that read or write a checkpoint file share: loading it with a clear error, its own split, the command line.</summary>
 internal static class CheckpointFile
 {
     /// <summary>The loaded checkpoint, or null after printing why the file is not one.</summary>
@@ -23,10 +22,6 @@ internal static class CheckpointFile
             return null;
         }
     }
-
-    /// <summary>A decision bias as "[0.00, 0.00, 2.05, 0.00, 0.00]".</summary>
-    public static string FormatBias(IEnumerable<float> bias) =>
-        $"[{string.Join(", ", bias.Select(b => b.ToString("0.00", CultureInfo.InvariantCulture)))}]";
 
     /// <summary>
     /// The MIT-BIH beats of the checkpoint's own protocol as it was trained: its representation and features, split

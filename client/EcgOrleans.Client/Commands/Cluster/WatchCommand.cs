@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Globalization;
 using EcgOrleans.Client.Cluster;
 using EcgOrleans.Client.Maps;
@@ -7,27 +6,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using Spectre.Console.Rendering;
 
-namespace EcgOrleans.Client.Commands;
-
-internal sealed class WatchSettings : MapViewSettings
-{
-    [CommandOption("--seconds <S>")]
-    [Description("Stop after S seconds (default: watch until Ctrl+C).")]
-    public double? Seconds { get; init; }
-
-    [CommandOption("--refresh <S>")]
-    [Description("Seconds between screen updates and checks for new maps (default 1).")]
-    public double Refresh { get; init; } = 1;
-
-    public override ValidationResult Validate()
-    {
-        if (Seconds is { } s && !(s > 0 && double.IsFinite(s)))
-            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--seconds {s}: give a positive number of seconds"));
-        if (!(Refresh is >= 0.1 and <= 60))
-            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--refresh {Refresh}: give 0.1 to 60 seconds"));
-        return base.Validate();
-    }
-}
+namespace EcgOrleans.Client.Commands.Cluster;
 
 /// <summary>
 /// <c>ecg watch</c>: a live view of a run's class maps (two runs side by side with --compare). The class-map grains

@@ -3,7 +3,7 @@ using EcgOrleans.Ml.Evaluation;
 using EcgOrleans.Signal.Beats;
 using Spectre.Console;
 
-namespace EcgOrleans.Client.Commands;
+namespace EcgOrleans.Client.Evaluation;
 
 /// <summary>Spectre tables of evaluation results: per-class figures and the confusion matrix.</summary>
 internal static class ResultTables

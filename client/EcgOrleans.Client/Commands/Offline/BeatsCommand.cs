@@ -4,7 +4,7 @@ using EcgOrleans.Signal.Beats;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace EcgOrleans.Client.Commands;
+namespace EcgOrleans.Client.Commands.Offline;
 
 /// <summary><c>ecg beats</c>: beat counts per AAMI class, per record and in total.</summary>
 internal sealed class BeatsCommand : Command<DataSettings>

@@ -1,5 +1,7 @@
-using System.ComponentModel;
 using System.Globalization;
+using EcgOrleans.Client.Checkpoints;
+using EcgOrleans.Client.Data;
+using EcgOrleans.Client.Evaluation;
 using EcgOrleans.Ml.Checkpoints;
 using EcgOrleans.Ml.Evaluation;
 using EcgOrleans.Ml.Models;
@@ -7,34 +9,15 @@ using EcgOrleans.Signal.Beats;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace EcgOrleans.Client.Commands;
+namespace EcgOrleans.Client.Commands.Offline;
 
 /// <summary>
-/// Combines checkpoints trained alike (different seeds) into one ensemble checkpoint (<see cref="Ensembles"/>), scores
+/// <c>ecg ensemble</c>: combines checkpoints trained alike (different seeds) into one ensemble checkpoint (<see cref="Ensembles"/>), scores
 /// it on the members' validation and test records and writes it with those figures and each member's.
 /// </summary>
-internal sealed class EnsembleCommand : Command<EnsembleCommand.Settings>
+internal sealed class EnsembleCommand : Command<EnsembleSettings>
 {
-    internal sealed class Settings : CommandSettings
-    {
-        [CommandArgument(0, "<CHECKPOINTS>"), Description("Two or more checkpoints of one architecture, trained on the same records with the same validation records.")]
-        public string[] Members { get; init; } = [];
-
-        [CommandOption("--data <DIR>"), Description("Folder of the MIT-BIH Arrhythmia Database (to score the ensemble).")]
-        public string? Data { get; init; }
-
-        [CommandOption("--out <FILE>"), Description("Ensemble checkpoint to write.")]
-        public string? Out { get; init; }
-
-        public override ValidationResult Validate()
-        {
-            if (Out is null) return ValidationResult.Error("--out FILE is required (where the ensemble checkpoint goes)");
-            if (Members.Length < 2) return ValidationResult.Error($"give at least two checkpoints to combine, not {Members.Length}");
-            return ValidationResult.Success();
-        }
-    }
-
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    public override int Execute(CommandContext context, EnsembleSettings settings, CancellationToken cancellation)
     {
         ResultTables.WidenWhenRedirected();
         var loaded = new List<(string, LoadedCheckpoint)>();
@@ -62,7 +45,7 @@ internal sealed class EnsembleCommand : Command<EnsembleCommand.Settings>
         using (model) return Score(settings, model, metadata);
     }
 
-    private static int Score(Settings settings, BeatEnsemble model, CheckpointMetadata metadata)
+    private static int Score(EnsembleSettings settings, BeatEnsemble model, CheckpointMetadata metadata)
     {
         var protocol = Protocols.Parse(metadata.Protocol);
         if (MitBihData.Problem(settings.Data, Protocols.Records(protocol)) is { } problem) return MitBihData.Report(problem);
