@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EcgOrleans.Client.Checkpoints;
 using EcgOrleans.Client.Data;
 using EcgOrleans.Client.Evaluation;
+using EcgOrleans.Client.Options;
 using EcgOrleans.Client.Training;
 using EcgOrleans.Ml.Evaluation;
 using EcgOrleans.Ml.Training;
@@ -16,6 +17,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellation)
     {
         ResultTables.WidenWhenRedirected();
+        if (ProtocolOption.Deprecation(settings.Split) is { } warning) Console.Error.WriteLine(warning);
         TrainingPlan plan;
         try
         {

@@ -22,8 +22,11 @@ internal sealed class TrainSettings : CommandSettings
     [CommandOption("--representation <REP>"), Description("window (256 samples at 360 Hz) or kachuee (187 at 125 Hz, zero-padded).")]
     public string Representation { get; init; } = "window";
 
-    [CommandOption("--split <SPLIT>"), Description("intra (stratified beats of DS1+DS2) or inter (train DS1, test DS2).")]
-    public string Split { get; init; } = "inter";
+    [CommandOption("--protocol <PROTOCOL>"), Description(ProtocolOption.Description + " Default inter.")]
+    public string? Protocol { get; init; }
+
+    [CommandOption("--split <SPLIT>", IsHidden = true), Description("Deprecated name of --protocol.")]
+    public string? Split { get; init; }
 
     [CommandOption("--epochs <N>")]
     public int Epochs { get; init; } = 20;
@@ -93,6 +96,9 @@ internal sealed class TrainSettings : CommandSettings
         if (CalibrateClass is not null && ClassOption.Parse(CalibrateClass) is null)
             return ValidationResult.Error($"--calibrate-class '{CalibrateClass}' {ClassOption.Error}");
         if (Out is null) return ValidationResult.Error("--out FILE is required (where the checkpoint goes)");
+        if (ProtocolOption.Problem(Protocol, Split) is { } problem) return ValidationResult.Error(problem);
+        if (Split is not null && !ProtocolOption.IsOldName(Split))
+            return ValidationResult.Error($"--split {Split}: ecg train takes --protocol intra|inter (record sets such as ds1 are for beats, ingest and evaluate)");
         if (Epochs < 1) return ValidationResult.Error("--epochs must be at least 1");
         if (Threads < 1) return ValidationResult.Error("--threads must be at least 1");
         if (Batch < 2) return ValidationResult.Error("--batch must be at least 2");
@@ -110,7 +116,7 @@ internal sealed class TrainSettings : CommandSettings
         {
             Architecture = Model.Trim().ToLowerInvariant(),
             Representation = representation,
-            Protocol = Protocols.Parse(Split),
+            Protocol = Protocols.Parse(ProtocolOption.Resolve(Protocol, Split) ?? "inter"),
             RhythmFeatureCount = NoRhythm ? 0 : Morphology ? RhythmFeatures.Count : RhythmFeatures.RrCount,
             ValidationRecords = ValidationRecords is null ? null : MitBihData.Parse(ValidationRecords),
             CalibrateClass = CalibrateClass is null ? null : ClassOption.Parse(CalibrateClass),
