@@ -1,55 +1,54 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
+using EcgOrleans.Client.Data;
 using EcgOrleans.Signal.Qrs;
 using EcgOrleans.Signal.Sources;
+using EcgOrleans.Signal.Wfdb;
 
 namespace EcgOrleans.Client.Qrs;
 
 /// <summary>The QRS detector run over records' primary lead and scored against their reference annotations, as bxb does.</summary>
 internal static class QrsScoring
 {
-    /// <summary>Detects and scores every record of the source, in parallel; the report keeps the source's order.</summary>
-    public static QrsReport Evaluate(IRecordSource source, BeatComparisonOptions options, CancellationToken cancellation)
+    /// <summary>
+    /// Detects and scores every record of the source, several at once; the report keeps the source's order. A record
+    /// without reference beats, or one that cannot be read, is refused (<paramref name="refusals"/>).
+    /// </summary>
+    public static QrsReport Evaluate(IRecordSource source, BeatComparisonOptions options, RecordRefusals refusals, CancellationToken cancellation)
     {
-        var records = source.Records;
         var clock = Stopwatch.StartNew();
-        var results = new RecordResult[records.Count];
-        var offsets = new long[records.Count][];
-        var frequencies = new double[records.Count];
-        try
-        {
-            Parallel.For(0, records.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
-            {
-                var record = source.Load(records[i]);
-                if (!record.Annotations.Any(a => a.IsBeat))
-                    throw new InvalidOperationException($"record {records[i]} has no reference beat annotations to score detections against");
-                var comparison = BeatDetectionEvaluation.DetectAndCompare(record, options);
-                var alignment = AlignmentSummary.Of(comparison.MatchOffsets, record.Header.SamplingFrequency);
-                results[i] = RecordResult.From(records[i], comparison.Counts, alignment);
-                offsets[i] = [.. comparison.MatchOffsets];
-                frequencies[i] = record.Header.SamplingFrequency;
-            });
-        }
-        catch (AggregateException e)
-        {
-            // Records run in parallel: report the first failure itself (it names the record), not the aggregate.
-            ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]);
-        }
+        var scored = refusals.ForEach(source.Records, name => Score(source.Load(name), name, options), cancellation)
+            .OfType<Scored>().ToList();
         var seconds = clock.Elapsed.TotalSeconds;
-        var gross = BeatDetectionCounts.Sum(results.Select(r => r.Counts));
+        var gross = BeatDetectionCounts.Sum(scored.Select(r => r.Result.Counts));
         // Offsets in samples pool across records only when they share a sampling frequency (MIT-BIH: 360 Hz).
-        var grossAlignment = frequencies.Distinct().Count() == 1
-            ? AlignmentSummary.Of(offsets.SelectMany(o => o), frequencies[0])
+        var frequencies = scored.Select(r => r.Frequency).Distinct().ToList();
+        var grossAlignment = frequencies.Count == 1
+            ? AlignmentSummary.Of(scored.SelectMany(r => r.Offsets), frequencies[0])
             : AlignmentSummary.Of([], 1);
-        return new QrsReport(source.Dataset, options.StartSeconds, options.MatchWindowSeconds, results, RecordResult.From("gross", gross, grossAlignment),
-            Math.Round(seconds, 3), Math.Round(records.Count / seconds, 2));
+        return new QrsReport(source.Dataset, options.StartSeconds, options.MatchWindowSeconds, [.. scored.Select(r => r.Result)],
+            RecordResult.From("gross", gross, grossAlignment), Math.Round(seconds, 3), Math.Round(source.Records.Count / seconds, 2), refusals.Refused);
     }
+
+    private static Scored Score(WfdbRecord record, string name, BeatComparisonOptions options)
+    {
+        if (!record.Annotations.Any(a => a.IsBeat))
+        {
+            var file = record.AnnotationFile?.File ?? $"{name}.atr";
+            var reason = record.AnnotationFile is null ? "not found: no reference beats to score detections against" : "holds no beat annotations to score detections against";
+            throw new RecordRefusedException(new RefusedRecord(name, file, reason));
+        }
+        var comparison = BeatDetectionEvaluation.DetectAndCompare(record, options);
+        var alignment = AlignmentSummary.Of(comparison.MatchOffsets, record.Header.SamplingFrequency);
+        return new Scored(RecordResult.From(name, comparison.Counts, alignment), [.. comparison.MatchOffsets], record.Header.SamplingFrequency);
+    }
+
+    private sealed record Scored(RecordResult Result, long[] Offsets, double Frequency);
 }
 
 /// <summary>What <c>ecg qrs --json</c> prints.</summary>
 internal sealed record QrsReport(
     string Dataset, double StartSeconds, double MatchWindowSeconds, IReadOnlyList<RecordResult> Records, RecordResult Gross,
-    double ElapsedSeconds, double RecordsPerSecond);
+    double ElapsedSeconds, double RecordsPerSecond, IReadOnlyList<RefusedRecord> Refused);
 
 /// <summary>One record's scores (or the gross ones); ratios are null when undefined (no beats, no detections).</summary>
 internal sealed record RecordResult(

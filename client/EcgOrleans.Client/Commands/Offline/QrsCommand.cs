@@ -29,9 +29,10 @@ internal sealed class QrsCommand : Command<QrsSettings>
 
         var source = settings.Open();
         var options = BeatComparisonOptions.Standard with { StartSeconds = settings.Start };
-        var report = QrsScoring.Evaluate(source, options, cancellation);
+        var refusals = new RecordRefusals(settings.KeepGoing);
+        var report = QrsScoring.Evaluate(source, options, refusals, cancellation);
         if (settings.Json) Console.WriteLine(JsonSerializer.Serialize(report, JsonOutput.Options));
         else QrsTable.Print(report);
-        return 0;
+        return refusals.Report(source.Records.Count, settings.Json);
     }
 }

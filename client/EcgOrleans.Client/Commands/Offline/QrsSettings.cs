@@ -14,6 +14,9 @@ internal sealed class QrsSettings : DataSettings
     [Description("Start of the scored period; the time before it is the learning period (default 300, as bxb).")]
     public double Start { get; init; } = BeatComparisonOptions.Standard.StartSeconds;
 
+    [CommandOption(RecordRefusals.Option), Description(RecordRefusals.Description)]
+    public bool KeepGoing { get; init; }
+
     /// <summary>Synthetic records long enough to score 5 minutes after the learning period.</summary>
     protected override double DefaultSyntheticSeconds => Start + 300;
 
