@@ -58,4 +58,21 @@ internal static class ResultTables
             table.AddRow([Aami.Classes[r].ToString(), .. result.ConfusionRows[r].Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         return table;
     }
+
+    /// <summary>Each record's beats, Se / +P of every class it holds or was predicted, and accuracy.</summary>
+    public static Table ByRecord(IReadOnlyDictionary<string, EvaluationResult> results)
+    {
+        var table = new Table().Title("per record (Se / +P %)").Border(TableBorder.Rounded);
+        table.AddColumns("record", "beats");
+        foreach (var c in Aami.Classes) table.AddColumn(c.ToString());
+        table.AddColumn("acc %");
+        foreach (var column in table.Columns.Skip(1)) column.RightAligned();
+        foreach (var (record, r) in results)
+        {
+            table.AddRow([Markup.Escape(record), r.Beats.ToString(CultureInfo.InvariantCulture),
+                .. Aami.Classes.Select(c => r[c] is { Support: 0, Predicted: 0 } ? "" : $"{Percent(r[c].Sensitivity)} / {Percent(r[c].PositivePredictivity)}"),
+                Percent(r.Accuracy)]);
+        }
+        return table;
+    }
 }
