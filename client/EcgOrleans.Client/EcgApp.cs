@@ -30,8 +30,9 @@ internal sealed class EcgApp : ICommandApp
         Add<TrainCommand>("train", "Train a beat classifier on MIT-BIH (intra- or inter-patient) and write a checkpoint.");
         Add<CalibrateCommand>("calibrate", "Choose one class's decision bias on a checkpoint's validation records and write the calibrated checkpoint (same weights).");
         Add<EnsembleCommand>("ensemble", "Combine checkpoints trained alike (other seeds) into one ensemble checkpoint: mean logits, scored on their validation and test records.");
-        Add<EvaluateCommand>("evaluate", "Per-class AAMI figures and confusion matrix of a checkpoint on MIT-BIH.");
+        Add<EvaluateCommand>("evaluate", "A checkpoint scored on annotated WFDB records (any database, any rate): AAMI EC57 figures per class, gross and per record, confusion matrix.");
         Add<SynthCommand>("synth", "Write a synthetic ECG database (ECGSYN model) as WFDB records.");
+        Add<ResampleCommand>("resample", "Write a WFDB copy of records at another sampling rate (anti-aliased; annotations moved to the nearest new sample).");
         _app.Configure(config =>
         {
             config.SetApplicationName("ecg");
