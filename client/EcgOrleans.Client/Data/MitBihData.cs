@@ -19,7 +19,7 @@ internal static class MitBihData
     public static int Report(string problem)
     {
         AnsiConsole.MarkupLine($"[red]{Markup.Escape(problem)}[/]");
-        AnsiConsole.MarkupLine("The MIT-BIH Arrhythmia Database is needed; download it from PhysioNet:\n" + DataSettings.MitBihDownload +
+        AnsiConsole.MarkupLine("The MIT-BIH Arrhythmia Database is needed; download it from PhysioNet:\n" + RecordOptions.MitBihDownload +
             "then pass the folder holding 100.hea, 100.dat, 100.atr, ... with [bold]--data[/]");
         return 2;
     }

@@ -17,7 +17,7 @@ internal sealed class ScaleCommand : AsyncCommand<ScaleSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ScaleSettings settings, CancellationToken cancellation)
     {
-        var source = settings.OpenSource();
+        var source = settings.OpenSource("scale");
         if (source is null) return 2;
         var records = LoadedSource.Load(source, cancellation);
         var models = settings.Models is null ? null : Path.GetFullPath(settings.Models);

@@ -11,7 +11,7 @@ internal sealed class BeatsCommand : Command<BeatsSettings>
 {
     public override int Execute(CommandContext context, BeatsSettings settings, CancellationToken cancellation)
     {
-        var source = settings.OpenSource();
+        var source = settings.OpenSource("beats");
         if (source is null) return 2;
 
         var refusals = new RecordRefusals(settings.KeepGoing);

@@ -15,8 +15,8 @@ internal sealed class QrsCommand : Command<QrsSettings>
 {
     internal const string NoDataHelp =
         "[yellow]No data given.[/] Point [bold]--data[/] at a folder of WFDB records with reference annotations, for example the MIT-BIH Arrhythmia Database:\n" +
-        DataSettings.MitBihDownload +
-        "  ecg qrs --data physionet.org/files/mitdb/1.0.0\n" +
+        RecordOptions.MitBihDownload +
+        "  ecg qrs --data mitdb\n" +
         "or score the detector on the bundled synthetic records: [bold]ecg qrs --synthetic[/]";
 
     public override int Execute(CommandContext context, QrsSettings settings, CancellationToken cancellation)
