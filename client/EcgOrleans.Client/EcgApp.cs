@@ -32,6 +32,7 @@ internal sealed class EcgApp : ICommandApp
         Add<EnsembleCommand>("ensemble", "Combine checkpoints trained alike (other seeds) into one ensemble checkpoint: mean logits, scored on their validation and test records.");
         Add<EvaluateCommand>("evaluate", "A checkpoint scored on annotated WFDB records (any database, any rate): AAMI EC57 figures per class, gross and per record, confusion matrix.");
         Add<SynthCommand>("synth", "Write a synthetic ECG database (ECGSYN model) as WFDB records.");
+        Add<FetchCommand>("fetch", "Download a PhysioNet database (or some of its records), every file verified against its SHA256SUMS.txt; resumes.");
         Add<ResampleCommand>("resample", "Write a WFDB copy of records at another sampling rate (anti-aliased; annotations moved to the nearest new sample).");
         _app.Configure(config =>
         {
