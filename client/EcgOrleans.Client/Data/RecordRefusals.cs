@@ -93,8 +93,9 @@ internal sealed class RecordRefusals(bool keepGoing)
             }
             catch (Exception e)
             {
+                // Break, not Stop: the records before this one still run, so the error reported is the first in order.
                 failures[i] = ExceptionDispatchInfo.Capture(e);
-                loop.Stop();
+                loop.Break();
             }
         });
         if (!failures.IsEmpty) failures[failures.Keys.Min()].Throw();
