@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using EcgOrleans.Abstractions;
 using EcgOrleans.Client.Cluster;
-using EcgOrleans.Client.Commands;
+using EcgOrleans.Client.Ingestion;
 using EcgOrleans.Ml.Checkpoints;
 using EcgOrleans.Ml.Runtime;
 using EcgOrleans.Ml.Saliency;
@@ -89,7 +89,7 @@ static double RawThroughput(byte[] checkpoint, List<Beat> beats, int rhythm, Opt
 static async Task<double> PipelineThroughput(ClusterSession session, IRecordSource source, string run, Options options)
 {
     await session.Grains.GetGrain<IRunGrain>(run).Configure(new RunRequest("bench", options.Method));
-    var summary = await Ingestion.IngestAsync(session.Grains, run, source, options.Parallel, chunkSeconds: 30, CancellationToken.None, showProgress: false);
+    var summary = await SourceIngestion.IngestAsync(session.Grains, run, source, options.Parallel, chunkSeconds: 30, CancellationToken.None, showProgress: false);
     return summary.BeatsPerSecond;
 }
 

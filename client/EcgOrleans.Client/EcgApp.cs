@@ -1,17 +1,40 @@
-using EcgOrleans.Client.Commands;
+using EcgOrleans.Client.Commands.Cluster;
+using EcgOrleans.Client.Commands.Hosting;
+using EcgOrleans.Client.Commands.Offline;
+using EcgOrleans.Client.Options;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace EcgOrleans.Client;
 
 /// <summary>The <c>ecg</c> command line: its commands, in one place for the program and for tests that run it in-process.</summary>
-internal static class EcgApp
+internal sealed class EcgApp : ICommandApp
 {
-    /// <param name="propagateExceptions">Tests see the exception itself instead of the printed "error: message".</param>
-    public static CommandApp Create(bool propagateExceptions = false)
+    private readonly CommandApp _app = new();
+    private readonly Dictionary<string, Type> _settings = new(StringComparer.Ordinal);
+    private readonly List<Action<IConfigurator>> _commands = [];
+    private readonly bool _propagateExceptions;
+
+    private EcgApp(bool propagateExceptions)
     {
-        var app = new CommandApp();
-        app.Configure(config =>
+        _propagateExceptions = propagateExceptions;
+        Add<BeatsCommand>("beats", "Beat counts per AAMI class, per record and in total.");
+        Add<IngestCommand>("ingest", "Stream records into a run: beats are scored and merged into its class maps.");
+        Add<SimulateCommand>("simulate", "Live synthetic monitors streaming into a run in real time (or faster): maps update within seconds.");
+        Add<MapsCommand>("maps", "A run's class maps now: average beat coloured by saliency, rhythm share; table, JSON or PNG; two runs side by side with --compare.");
+        Add<WatchCommand>("watch", "A live view of a run's class maps (and a second run's with --compare) as beats arrive.");
+        Add<DemoCommand>("demo", "The whole system in one process: two bundled models analyse the same records, maps side by side, PNGs and a JSON report.");
+        Add<QrsCommand>("qrs", "QRS detection scored beat by beat against reference annotations (bxb rules): Se and +P per record and gross.");
+        Add<ScaleCommand>("scale", "The scaling analysis: beats/s, batch latency, CPU per silo and messages per beat for 1, 2, 4... silos here, and a projection to N machines.");
+        Add<SiloCommand>("silo", "Run a silo in this process (no HTTP surfaces), for scaling runs and scripts.");
+        Add<TrainCommand>("train", "Train a beat classifier on MIT-BIH (intra- or inter-patient) and write a checkpoint.");
+        Add<CalibrateCommand>("calibrate", "Choose one class's decision bias on a checkpoint's validation records and write the calibrated checkpoint (same weights).");
+        Add<EnsembleCommand>("ensemble", "Combine checkpoints trained alike (other seeds) into one ensemble checkpoint: mean logits, scored on their validation and test records.");
+        Add<EvaluateCommand>("evaluate", "A checkpoint scored on annotated WFDB records (any database, any rate): AAMI EC57 figures per class, gross and per record, confusion matrix.");
+        Add<SynthCommand>("synth", "Write a synthetic ECG database (ECGSYN model) as WFDB records.");
+        Add<FetchCommand>("fetch", "Download a PhysioNet database (or some of its records), every file verified against its SHA256SUMS.txt; resumes.");
+        Add<ResampleCommand>("resample", "Write a WFDB copy of records at another sampling rate (anti-aliased; annotations moved to the nearest new sample).");
+        _app.Configure(config =>
         {
             config.SetApplicationName("ecg");
             if (propagateExceptions) config.PropagateExceptions();
@@ -19,24 +42,48 @@ internal static class EcgApp
             {
                 // Errors name what was wrong (record, file, field); a stack trace would bury that.
                 var inner = exception is CommandAppException { InnerException: { } cause } ? cause : exception;
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {inner.Message}");
-                return 1;
+                return Fail(inner.Message);
             });
-            config.AddCommand<BeatsCommand>("beats").WithDescription("Beat counts per AAMI class, per record and in total.");
-            config.AddCommand<IngestCommand>("ingest").WithDescription("Stream records into a run: beats are scored and merged into its class maps.");
-            config.AddCommand<SimulateCommand>("simulate").WithDescription("Live synthetic monitors streaming into a run in real time (or faster): maps update within seconds.");
-            config.AddCommand<MapsCommand>("maps").WithDescription("A run's class maps now: average beat coloured by saliency, rhythm share; table, JSON or PNG; two runs side by side with --compare.");
-            config.AddCommand<WatchCommand>("watch").WithDescription("A live view of a run's class maps (and a second run's with --compare) as beats arrive.");
-            config.AddCommand<DemoCommand>("demo").WithDescription("The whole system in one process: two bundled models analyse the same records, maps side by side, PNGs and a JSON report.");
-            config.AddCommand<QrsCommand>("qrs").WithDescription("QRS detection scored beat by beat against reference annotations (bxb rules): Se and +P per record and gross.");
-            config.AddCommand<ScaleCommand>("scale").WithDescription("The scaling analysis: beats/s, batch latency, CPU per silo and messages per beat for 1, 2, 4... silos here, and a projection to N machines.");
-            config.AddCommand<SiloCommand>("silo").WithDescription("Run a silo in this process (no HTTP surfaces), for scaling runs and scripts.");
-            config.AddCommand<TrainCommand>("train").WithDescription("Train a beat classifier on MIT-BIH (intra- or inter-patient) and write a checkpoint.");
-            config.AddCommand<CalibrateCommand>("calibrate").WithDescription("Choose one class's decision bias on a checkpoint's validation records and write the calibrated checkpoint (same weights).");
-            config.AddCommand<EnsembleCommand>("ensemble").WithDescription("Combine checkpoints trained alike (other seeds) into one ensemble checkpoint: mean logits, scored on their validation and test records.");
-            config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Per-class AAMI figures and confusion matrix of a checkpoint on MIT-BIH.");
-            config.AddCommand<SynthCommand>("synth").WithDescription("Write a synthetic ECG database (ECGSYN model) as WFDB records.");
+            foreach (var add in _commands) add(config);
         });
-        return app;
+    }
+
+    /// <param name="propagateExceptions">Tests see the exception itself instead of the printed "error: message".</param>
+    public static EcgApp Create(bool propagateExceptions = false) => new(propagateExceptions);
+
+    public void Configure(Action<IConfigurator> configuration) => _app.Configure(configuration);
+
+    public int Run(IEnumerable<string> args, CancellationToken cancellationToken = default) =>
+        RunAsync(args, cancellationToken).GetAwaiter().GetResult();
+
+    public Task<int> RunAsync(IEnumerable<string> args, CancellationToken cancellationToken = default)
+    {
+        var list = args.ToList();
+        // Spectre would pass an unknown option on unread; refuse it before the command runs.
+        if (UnknownOptions.Find(list, _settings) is { } unknown)
+            return _propagateExceptions ? Task.FromException<int>(new CommandOptionException(unknown)) : Task.FromResult(Fail(unknown));
+        return _app.RunAsync(list, cancellationToken);
+    }
+
+    private void Add<TCommand>(string name, string description) where TCommand : class, ICommand
+    {
+        _settings[name] = SettingsOf(typeof(TCommand));
+        _commands.Add(config => config.AddCommand<TCommand>(name).WithDescription(description));
+    }
+
+    /// <summary>The T of Command&lt;T&gt; or AsyncCommand&lt;T&gt; a command derives from.</summary>
+    private static Type SettingsOf(Type command)
+    {
+        for (var type = command; type is not null; type = type.BaseType)
+        {
+            if (type.IsGenericType && type.GetGenericArguments() is [var settings] && typeof(CommandSettings).IsAssignableFrom(settings)) return settings;
+        }
+        throw new InvalidOperationException($"{command.Name} takes no settings type");
+    }
+
+    private static int Fail(string message)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
+        return 1;
     }
 }

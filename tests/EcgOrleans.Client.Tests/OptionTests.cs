@@ -1,8 +1,11 @@
-using EcgOrleans.Client.Commands;
+using EcgOrleans.Client.Commands.Hosting;
+using EcgOrleans.Client.Commands.Offline;
 using EcgOrleans.Client.Data;
 using EcgOrleans.Client.Maps;
+using EcgOrleans.Client.Options;
 using EcgOrleans.Ml.Checkpoints;
 using EcgOrleans.Ml.ClassMaps;
+using EcgOrleans.Ml.Evaluation;
 using EcgOrleans.Signal.Sources;
 using Spectre.Console.Cli;
 
@@ -99,9 +102,9 @@ public sealed class OptionTests
     [Fact]
     public void Qrs_on_synthetic_records_scores_five_minutes_after_the_learning_period_unless_told_otherwise()
     {
-        var settings = new QrsCommand.Settings { Synthetic = true, Start = 60 };
+        var settings = new QrsSettings { Synthetic = true, Start = 60 };
         Assert.Equal(360, settings.SyntheticSeconds);
-        Assert.Contains("end before the scored period starts", Error(new QrsCommand.Settings { Synthetic = true, Seconds = 100 }));
+        Assert.Contains("end before the scored period starts", Error(new QrsSettings { Synthetic = true, Seconds = 100 }));
     }
 
     [Fact]
@@ -143,9 +146,9 @@ public sealed class OptionTests
     [Fact]
     public void Classes_are_named_by_letter_in_either_case()
     {
-        Assert.Equal(Signal.Beats.AamiClass.V, CalibrateCommand.ParseClass("v"));
-        Assert.Equal(Signal.Beats.AamiClass.F, CalibrateCommand.ParseClass(" F "));
-        Assert.Null(CalibrateCommand.ParseClass("VEB"));
+        Assert.Equal(Signal.Beats.AamiClass.V, ClassOption.Parse("v"));
+        Assert.Equal(Signal.Beats.AamiClass.F, ClassOption.Parse(" F "));
+        Assert.Null(ClassOption.Parse("VEB"));
     }
 
     [Fact]
@@ -166,9 +169,9 @@ public sealed class OptionTests
             Architecture = "kachuee", Representation = "window", WaveformLength = 256, RhythmFeatureCount = 0, RhythmFeatureNames = [],
             Classes = ["N", "S", "V", "F", "Q"], Protocol = "inter", TrainingRecords = ["101"], TestRecords = ["100"],
         };
-        Assert.Equal("names no validation records: nothing held out of training to calibrate on", CalibrateCommand.CannotCalibrate(metadata));
-        Assert.Null(CalibrateCommand.CannotCalibrate(metadata with { ValidationRecords = ["119"] }));
-        Assert.Contains("unknown split 'cross'", CalibrateCommand.CannotCalibrate(metadata with { ValidationRecords = ["119"], Protocol = "cross" }));
+        Assert.Equal("names no validation records: nothing held out of training to calibrate on", Calibration.CannotCalibrate(metadata));
+        Assert.Null(Calibration.CannotCalibrate(metadata with { ValidationRecords = ["119"] }));
+        Assert.Contains("unknown split 'cross'", Calibration.CannotCalibrate(metadata with { ValidationRecords = ["119"], Protocol = "cross" }));
     }
 
     [Fact]

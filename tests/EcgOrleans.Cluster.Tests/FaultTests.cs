@@ -1,6 +1,7 @@
 using EcgOrleans.Abstractions;
 using EcgOrleans.Client.Cluster;
-using EcgOrleans.Client.Commands;
+using EcgOrleans.Client.Commands.Cluster;
+using EcgOrleans.Client.Ingestion;
 using EcgOrleans.Signal.Beats;
 using EcgOrleans.Signal.Sources;
 using EcgOrleans.Tests;
@@ -45,7 +46,7 @@ public sealed class FaultTests
     {
         var config = await grains.GetGrain<IRunGrain>(run).Configure(new RunRequest(RunDefaults.Model));
         var source = new WfdbDirectorySource(TestData.MitBihDirectory, DatasetSplits.All);
-        var ingest = Ingestion.IngestAsync(grains, config.Name, source, parallel: 6, chunkSeconds: 30, CancellationToken.None);
+        var ingest = SourceIngestion.IngestAsync(grains, config.Name, source, parallel: 6, chunkSeconds: 30, CancellationToken.None);
 
         var resilience = ClientResilience.Create();
         while (!ingest.IsCompleted)

@@ -2,7 +2,6 @@ using System.Text.Json;
 using EcgOrleans.Abstractions;
 using EcgOrleans.Client.Cluster;
 using EcgOrleans.Client.Ingestion;
-using EcgOrleans.Grains.Pipeline;
 using EcgOrleans.Signal.Sources;
 using EcgOrleans.Tests;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EcgOrleans.Client.Commands;
+using EcgOrleans.Client.Commands.Hosting;
 using EcgOrleans.Signal.Beats;
 using EcgOrleans.Signal.Sources;
 using EcgOrleans.Tests;

@@ -2,7 +2,6 @@ using EcgOrleans.Client.Cluster;
 using EcgOrleans.Client.Ingestion;
 using EcgOrleans.Client.Maps;
 using EcgOrleans.Client.Rendering;
-using EcgOrleans.Grains.Pipeline;
 using EcgOrleans.Ml.ClassMaps;
 using EcgOrleans.Signal.Beats;
 using EcgOrleans.Signal.Sources;

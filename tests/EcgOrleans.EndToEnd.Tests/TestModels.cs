@@ -1,4 +1,4 @@
-using EcgOrleans.Client.Commands;
+using EcgOrleans.Client.Commands.Hosting;
 using EcgOrleans.Ml.Checkpoints;
 using EcgOrleans.Ml.Models;
 using EcgOrleans.Signal.Beats;

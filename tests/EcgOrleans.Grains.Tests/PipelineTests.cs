@@ -1,5 +1,5 @@
 using EcgOrleans.Abstractions;
-using EcgOrleans.Grains.Pipeline;
+using EcgOrleans.Client.Ingestion;
 using EcgOrleans.Ml.ClassMaps;
 using EcgOrleans.Signal.Beats;
 using EcgOrleans.Signal.Qrs;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using EcgOrleans.Abstractions;
-using EcgOrleans.Grains.Pipeline;
+using EcgOrleans.Client.Ingestion;
 using EcgOrleans.Signal.Wfdb;
 using Orleans.Core.Internal;
 

@@ -1,4 +1,5 @@
 using EcgOrleans.Abstractions;
+using EcgOrleans.Client.Ingestion;
 using EcgOrleans.Grains.Pipeline;
 using EcgOrleans.Signal.Beats;
 using EcgOrleans.Signal.Qrs;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using EcgOrleans.Abstractions;
-using EcgOrleans.Grains.Pipeline;
+using EcgOrleans.Client.Ingestion;
 using EcgOrleans.Signal.Beats;
 using EcgOrleans.Silo.Api;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using EcgOrleans.Abstractions;
-using EcgOrleans.Grains.Pipeline;
+using EcgOrleans.Client.Ingestion;
 using EcgOrleans.Grains.Tests;
 using EcgOrleans.Signal.Beats;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using EcgOrleans.Abstractions;
-using EcgOrleans.Grains.Pipeline;
+using EcgOrleans.Client.Ingestion;
 using EcgOrleans.Silo.Live;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -6,7 +6,7 @@ namespace EcgOrleans.Client.Data;
 /// <summary>Turns the data options of a command into a record source.</summary>
 internal static class RecordSelection
 {
-    public static IRecordSource Open(string data, string? records, string? split)
+    public static WfdbDirectorySource Open(string data, string? records, string? split)
     {
         IReadOnlyList<string>? names = records is not null
             ? [.. records.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]

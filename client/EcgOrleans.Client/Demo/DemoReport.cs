@@ -1,6 +1,11 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using EcgOrleans.Abstractions;
+using EcgOrleans.Client.Ingestion;
+using EcgOrleans.Client.Maps;
 using EcgOrleans.Client.Rendering;
+using EcgOrleans.Ml.ClassMaps;
+using EcgOrleans.Signal.Sources;
 
 namespace EcgOrleans.Client.Demo;
 
@@ -17,7 +22,12 @@ internal sealed record DemoReport(
     IReadOnlyList<string> Files);
 
 /// <param name="Kind">"synthetic" or "wfdb".</param>
-internal sealed record DemoSource(string Kind, int? Seed, int Records, double? Seconds, string? Folder);
+internal sealed record DemoSource(string Kind, int? Seed, int Records, double? Seconds, string? Folder)
+{
+    public static DemoSource Of(IRecordSource source, string? folder) => source is SyntheticSource synthetic
+        ? new DemoSource("synthetic", synthetic.Seed, source.Records.Count, synthetic.Seconds, null)
+        : new DemoSource("wfdb", null, source.Records.Count, null, folder is null ? null : Path.GetFullPath(folder));
+}
 
 /// <summary>A record's reference beats per AAMI class.</summary>
 internal sealed record RecordCounts(string Record, IReadOnlyDictionary<string, long> Counts, long Total);
@@ -26,7 +36,13 @@ internal sealed record RecordCounts(string Record, IReadOnlyDictionary<string, l
 internal sealed record DemoRun(
     string Run, string Model, string Method, string Target, string Representation, int WaveformLength, int RhythmFeatures,
     IReadOnlyDictionary<string, long> ReferenceCounts, IReadOnlyDictionary<string, long> PredictedCounts,
-    long Beats, double IngestSeconds, double BeatsPerSecond);
+    long Beats, double IngestSeconds, double BeatsPerSecond)
+{
+    public static DemoRun Of(RunConfig c, SourceIngestion.Summary ingest, RunMaps maps) => new(
+        c.Name, c.ModelVersion, c.Method, c.Target, c.Representation, c.WaveformLength, c.RhythmFeatures,
+        ClassCounts.Of(maps.Maps, ClassMapGrouping.Reference), ClassCounts.Of(maps.Maps, ClassMapGrouping.Predicted),
+        ingest.Beats, Math.Round(ingest.Elapsed.TotalSeconds, 3), Math.Round(ingest.BeatsPerSecond, 1));
+}
 
 internal sealed record DemoTimings(double DataSeconds, double SiloStartSeconds, double IngestSeconds, double PlotSeconds, double TotalSeconds);
 

@@ -1,6 +1,5 @@
 using EcgOrleans.Abstractions;
 using EcgOrleans.Client.Cluster;
-using EcgOrleans.Grains.Pipeline;
 using Polly;
 using static EcgOrleans.Abstractions.EcgRequestException;
 

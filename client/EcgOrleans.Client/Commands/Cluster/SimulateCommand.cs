@@ -1,0 +1,73 @@
+using System.Globalization;
+using EcgOrleans.Abstractions;
+using EcgOrleans.Client.Cluster;
+using EcgOrleans.Client.Live;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Spectre.Console.Rendering;
+
+namespace EcgOrleans.Client.Commands.Cluster;
+
+/// <summary><c>ecg simulate</c>: live synthetic monitors streaming into a run, until Ctrl+C or --seconds.</summary>
+internal sealed class SimulateCommand : AsyncCommand<SimulateSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, SimulateSettings settings, CancellationToken cancellation)
+    {
+        await using var session = await ClusterSession.StartAsync(settings, cancellation);
+        var config = await session.Grains.GetGrain<IRunGrain>(settings.Run!).Configure(settings.RunRequest());
+        AnsiConsole.MarkupLineInterpolated(
+            $"run [bold]{config.Name}[/]: model {config.ModelVersion}, {config.Method} saliency of the {config.Target} class; {settings.Monitors} monitors at {settings.Speed:0.##}× real time");
+        AnsiConsole.MarkupLine("[grey]Ctrl+C stops; run it again to carry on where the monitors left off.[/]");
+
+        var fleet = new MonitorFleet(session.Grains, config.Name, new FleetOptions(settings.Monitors, settings.Speed, settings.Seed));
+        var duration = settings.Seconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
+        FleetStatus final;
+        if (AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            final = await AnsiConsole.Live(View(fleet, null)).AutoClear(false).StartAsync(async live =>
+            {
+                var shown = TimeSpan.Zero;
+                var result = await fleet.RunAsync(duration, status =>
+                {
+                    if (status.Elapsed - shown < TimeSpan.FromMilliseconds(500)) return;
+                    shown = status.Elapsed;
+                    live.UpdateTarget(View(fleet, status));
+                }, cancellation);
+                live.UpdateTarget(View(fleet, result));
+                return result;
+            });
+        }
+        else
+        {
+            var printed = TimeSpan.Zero;
+            final = await fleet.RunAsync(duration, status =>
+            {
+                if (status.Elapsed - printed < TimeSpan.FromSeconds(5)) return;
+                printed = status.Elapsed;
+                AnsiConsole.WriteLine(Line(status));
+            }, cancellation);
+        }
+        AnsiConsole.MarkupLineInterpolated($"[bold]{Line(final)}[/]");
+        return 0;
+    }
+
+    private static string Line(FleetStatus s)
+    {
+        var behind = s.Lag > TimeSpan.FromSeconds(1) ? string.Create(CultureInfo.InvariantCulture, $", {s.Lag.TotalSeconds:0.0} s behind schedule") : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{s.Elapsed.TotalSeconds:0.0} s: {s.SignalSeconds:0} s of signal per monitor, {s.Beats:#,0} beats scored ({s.Beats / Math.Max(s.Elapsed.TotalSeconds, 1e-9):0} beats/s), {s.Chunks:#,0} chunks, {s.Resumes} resumes{behind}");
+    }
+
+    private static IRenderable View(MonitorFleet fleet, FleetStatus? status)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumns("monitor", "signal", "beats", "chunks", "pending", "resumes");
+        foreach (var column in table.Columns.Skip(1)) column.RightAligned();
+        foreach (var m in fleet.Monitors)
+        {
+            table.AddRow(m.Record, m.SignalSeconds.ToString("0 s", CultureInfo.InvariantCulture), m.Beats.ToString("#,0", CultureInfo.InvariantCulture),
+                m.ChunksSent.ToString("#,0", CultureInfo.InvariantCulture), m.Pending.ToString(CultureInfo.InvariantCulture), m.Resumes.ToString(CultureInfo.InvariantCulture));
+        }
+        return new Rows(new Markup(status is null ? "[grey]starting[/]" : Markup.Escape(Line(status))), table);
+    }
+}
