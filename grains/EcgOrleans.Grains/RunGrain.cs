@@ -67,14 +67,16 @@ public sealed class RunGrain(
     /// <summary>
     /// Takes a record's report at once and writes the run at most every <see cref="WriteEvery"/> (and when the run
     /// deactivates): the list of records is a report that records repeat, not a ledger, and thousands of live records
-    /// reporting would otherwise each write the whole list.
+    /// reporting would otherwise each write the whole list. A record's last report is the exception (below).
     /// </summary>
-    public Task ReportProgress(RecordProgress progress)
+    public async Task ReportProgress(RecordProgress progress)
     {
         Config();
         state.State.Records[$"{progress.Dataset}/{progress.Record}"] = progress;
         _dirty = true;
-        return Task.CompletedTask;
+        // A done record reports once and is not called again: its report is a ledger entry, written before the
+        // record's last call returns, or a silo lost within the write interval would leave the record unfinished.
+        if (progress.Done) await WriteIfDirty(CancellationToken.None);
     }
 
     /// <summary>
