@@ -23,6 +23,11 @@ public sealed class RecordGrain(
     private RecordStream? _stream;
     private bool _resolved; // whether the persisted pending contributions have been resolved since the last (re)load
 
+    // Whether storage still holds a contribution that has been applied. Harmless while class maps remember the
+    // publisher (PublisherMarks.Retention); a record that stops streaming writes it away, so that a client coming
+    // back after the retention cannot have it published twice.
+    private bool _storedPendingApplied;
+
     // Whether the run grain has heard of the last commit point. It hears after the commit is persisted here, so a
     // silo lost between the two writes leaves it behind (a record done here, unfinished in the run's view); the
     // next call from the client, which always comes to resume, tells it again. False after every activation.
@@ -39,10 +44,17 @@ public sealed class RecordGrain(
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _metrics.Deactivated();
-        return Task.CompletedTask;
+        try
+        {
+            await ForgetAppliedPendingAsync();
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Storage keeps the applied contribution; the next activation resolves it as applied.
+        }
     }
 
     public async Task<ChunkAck> Append(SignalChunk chunk)
@@ -80,6 +92,7 @@ public sealed class RecordGrain(
             // Back to the last commit point on the next call: the stream, and what storage holds about contributions.
             _stream = null;
             _resolved = false;
+            _storedPendingApplied = false;
             _contribution.Clear();
             _metrics.Waiting(0);
             throw;
@@ -104,12 +117,14 @@ public sealed class RecordGrain(
         {
             state.State = committed;
             await state.WriteStateAsync();
+            _storedPendingApplied = false;
         }
         else
         {
             var parts = _contribution.Parts();
             await PublishAsync(committed, parts);
             _contribution.Counted(_config!.ModelVersion);
+            if (committed.Done) await ForgetAppliedPendingAsync();
         }
         _contribution.Clear();
         await ReportProgress(force: committed.Done);
@@ -137,6 +152,14 @@ public sealed class RecordGrain(
         await publisher.Publish(ticket, parts);
         // Applied: the next commit point's write drops it; until then a reactivation finds it applied and drops it.
         state.State.Pending = [];
+        _storedPendingApplied = true;
+    }
+
+    private async Task ForgetAppliedPendingAsync()
+    {
+        if (!_storedPendingApplied) return;
+        await state.WriteStateAsync();
+        _storedPendingApplied = false;
     }
 
     /// <summary>
@@ -148,6 +171,7 @@ public sealed class RecordGrain(
         if (_resolved) return;
         if (_stream is null && state.RecordExists) await state.ReadStateAsync(); // what storage holds, not what a failed write left here
         var leftover = new Contribution();
+        var hadPending = state.State.Pending.Count > 0;
         foreach (var publication in state.State.Pending)
         foreach (var part in publication.Parts)
         {
@@ -156,7 +180,9 @@ public sealed class RecordGrain(
         }
         if (!leftover.IsEmpty) await PublishAsync(state.State, leftover.Parts());
         state.State.Pending = [];
+        _storedPendingApplied |= hadPending;
         _resolved = true;
+        if (state.State.Done) await ForgetAppliedPendingAsync();
     }
 
     private async Task BringRunUpToDate()

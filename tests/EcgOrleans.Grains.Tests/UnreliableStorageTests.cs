@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EcgOrleans.Abstractions;
+using EcgOrleans.Client.Ingestion;
 using EcgOrleans.Grains.Hosting;
 using EcgOrleans.Ml.ClassMaps;
 using EcgOrleans.Signal.Wfdb;
@@ -30,6 +31,12 @@ internal sealed class UnreliableStorage(DeepCopier copier) : IGrainStorage
     public const int OutageLength = 3;
 
     public int Outages => _outages;
+
+    /// <summary>What storage holds for a grain's state (a copy), or null.</summary>
+    public T? Stored<T>(string stateName, GrainId grainId) where T : class
+    {
+        lock (_gate) return _data.TryGetValue((stateName, grainId), out var entry) ? copier.Copy((T)entry.State) : null;
+    }
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -143,6 +150,58 @@ public sealed class UnreliableStorageTests(UnreliableStorageFixture fixture) : I
             var worst = accumulator.SaliencyMean.Zip(map.SaliencyMean).Max(p => Math.Abs(p.First - p.Second));
             Assert.True(worst < 1e-5, $"{key}: largest saliency difference {worst}");
         }
+    }
+
+    /// <summary>
+    /// Class maps forget a publisher after <see cref="EcgOrleans.Grains.Pipeline.PublisherMarks.Retention"/>: a contribution that storage
+    /// kept after it was applied would then look unapplied to a record activated later, and be published again. So a
+    /// record that is done, or that deactivates, leaves nothing applied in storage.
+    /// </summary>
+    [Fact]
+    public async Task A_record_that_is_done_or_deactivated_leaves_no_applied_contribution_in_storage()
+    {
+        var records = new[] { "100", "208" }.Select(r => Trim(WfdbRecord.Read(TestData.MitBihDirectory, r), minutes: 2)).ToArray();
+        var grains = fixture.Cluster.Client;
+        var run = $"forget-{Guid.NewGuid():N}"[..16];
+        await grains.GetGrain<IRunGrain>(run).Configure(new RunRequest("test-window"));
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<UnreliableStorage>();
+        EcgOrleans.Grains.Pipeline.RecordState Stored(string record) =>
+            storage.Stored<EcgOrleans.Grains.Pipeline.RecordState>("record", grains.GetGrain<IRecordGrain>(GrainKeys.Record(run, "mitdb", record)).GetGrainId())!;
+
+        // Done: the last commit point is written again without its applied contribution.
+        await RecordDriver.StreamAsync(grains, run, "mitdb", records[0], chunkSamples: 4000, flushEvery: 1);
+        Assert.True(Stored("100").Done);
+        Assert.Empty(Stored("100").Pending);
+
+        // Mid-stream, a live record's last commit point holds its applied contribution until the record deactivates.
+        var plan = new ChunkPlan(records[1], 4000);
+        var grain = grains.GetGrain<IRecordGrain>(GrainKeys.Record(run, "mitdb", "208"));
+        for (var i = 0; i < 3; i++) await grain.Append(plan.Chunk(i, flush: true));
+        Assert.NotEmpty(Stored("208").Pending);
+        await grain.AsReference<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        for (var tries = 0; tries < 100 && Stored("208").Pending.Count > 0; tries++) await Task.Delay(50);
+        Assert.Empty(Stored("208").Pending);
+        Assert.Equal(3, Stored("208").NextSequence);
+    }
+
+    /// <summary>
+    /// A done record is not called again, so the run must hold its last report before the record's last call
+    /// returns: kept in memory until the run's next write, it would be lost with a silo killed in between.
+    /// </summary>
+    [Fact]
+    public async Task A_run_stores_a_record_as_done_before_the_records_last_call_returns()
+    {
+        var record = Trim(WfdbRecord.Read(TestData.MitBihDirectory, "101"), minutes: 1);
+        var grains = fixture.Cluster.Client;
+        var run = $"done-{Guid.NewGuid():N}"[..16];
+        await grains.GetGrain<IRunGrain>(run).Configure(new RunRequest("test-window"));
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<UnreliableStorage>();
+
+        await RecordDriver.StreamAsync(grains, run, "mitdb", record, chunkSamples: 4000, flushEvery: 1);
+
+        var stored = storage.Stored<RunState>("run", grains.GetGrain<IRunGrain>(run).GetGrainId());
+        Assert.NotNull(stored);
+        Assert.True(stored.Records["mitdb/101"].Done, "the run's storage does not yet hold the record as done");
     }
 
     private static WfdbRecord Trim(WfdbRecord record, int minutes)
