@@ -93,6 +93,7 @@ public sealed class RecordGrain(
             _stream = null;
             _resolved = false;
             _storedPendingApplied = false;
+            _runUpToDate = false; // the failure may have been the run's report itself
             _contribution.Clear();
             _metrics.Waiting(0);
             throw;

@@ -54,7 +54,9 @@ internal sealed class RecordUploader(IGrainFactory grains, ResiliencePipeline re
                 // Retries ran out for this chunk: ask where the record stands and go on from there.
                 if (++resumes > MaxResumes) throw;
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
-                next = (await ProgressAsync(grain, cancellation)).NextSequence;
+                var standing = await ProgressAsync(grain, cancellation);
+                if (standing.Done) return new UploadResult(plan.Record, standing.BeatsScored, sent, resumes); // the last chunk did commit
+                next = standing.NextSequence;
             }
         }
     }
