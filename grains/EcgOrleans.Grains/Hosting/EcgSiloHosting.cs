@@ -97,7 +97,8 @@ public static class EcgSiloHosting
         TorchThreads.Configure(options.TorchThreads);
         NativeHeap.Configure();
         // Grain state in Orleans' binary format rather than the default JSON: class maps and record state are
-        // float arrays written on every merge and chunk, and JSON text of them cost ~5% of the pipeline's CPU.
+        // float arrays written on every merge and commit point, and turning them into JSON text is CPU the
+        // scoring could use.
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         if (!silo.Services.Any(s => s.ServiceType == typeof(BundledModels)))
         {

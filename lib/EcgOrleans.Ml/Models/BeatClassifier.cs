@@ -18,8 +18,8 @@ public abstract class BeatClassifier : nn.Module<Tensor, Tensor, Tensor>
     private float[] standardScale = [];
 
     // Every process that builds a model (silo, CLI, benches, tests) gets the allocator settings and LibTorch's log
-    // level before its first tensor of model work; forgetting them at one entry point would cost that process about
-    // a third of its speed, and fill its stderr with LibTorch's repeated warnings.
+    // level before its first tensor of model work; forgetting them at one entry point would leave that process
+    // paying page faults on every pass (NativeHeap), and fill its stderr with LibTorch's repeated warnings.
     static BeatClassifier()
     {
         NativeHeap.Configure();

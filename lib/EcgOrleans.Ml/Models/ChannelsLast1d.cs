@@ -8,8 +8,8 @@ namespace EcgOrleans.Ml.Models;
 /// their [B, C, L] shape and only their memory order changes (the channel stride is 1), so a model's function,
 /// parameters and checkpoints stay those of its 1-D layers. Why: LibTorch 2.10 on CPU hands channels-last 2-D
 /// convolutions to oneDNN kernels that vectorise over channels, and its max-pool with indices (what a backward
-/// pass needs) has a channels-last kernel several times faster than its 1-D one; a Kachuee saliency pass takes
-/// about 40 % less time this way (bench/README.md, "The two changes, and how they were found").
+/// pass needs) has a channels-last kernel much faster than its 1-D one, so a saliency pass takes markedly less
+/// time this way (figures in bench/README.md, "The two changes, and how they were found").
 /// </summary>
 internal static class ChannelsLast1d
 {

@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 namespace EcgOrleans.Ml.Runtime;
 
 /// <summary>
-/// How glibc's malloc treats LibTorch's tensor buffers. A saliency pass allocates and frees some hundred buffers of
-/// 0.1–4 MB. With glibc's defaults each one is mapped fresh from the kernel and unmapped when freed, and on this
-/// machine's VM the page faults of touching them again cost about a third of a saliency pass (figures in
+/// How glibc's malloc treats LibTorch's tensor buffers. A saliency pass allocates and frees many large buffers.
+/// With glibc's defaults each one is mapped fresh from the kernel and unmapped when freed, so every pass pays page
+/// faults to touch its buffers again, a large share of a pass's time on the machines measured (figures in
 /// bench/README.md, "The two changes, and how they were found").
 /// So buffers below 32 MiB (glibc's ceiling for this setting) come from the heap, and a heap keeps up to
 /// <see cref="TrimThresholdBytes"/> of free memory at its top instead of returning it at once. The memory kept is

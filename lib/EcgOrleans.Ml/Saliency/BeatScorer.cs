@@ -52,11 +52,11 @@ public sealed record ScoredBatch(int Count, int WaveformLength, int RhythmLength
 /// convolutions, and a scoring call creates primitives whenever it meets a batch size it has not met before. A
 /// scorer keeps no state besides its model; the model's weights must not be shared with scorers that train it.</para>
 /// <para>Saliency runs in passes of about <see cref="RowsPerPass"/> beats: a backward pass keeps every layer's
-/// activations alive, so a 256-beat pass holds ~4x the native memory of a 64-beat one, and on this CPU the
-/// smaller passes are no slower (their activations stay in cache). A batch is cut into round(B / RowsPerPass)
-/// passes of equal size (±1 beat), never into full passes and a short tail: every pass costs ~3 ms on top of its
-/// rows here, so a 259-beat batch scored as 4 x 64 + 3 would spend 10% more than as 4 passes of 64–65. Results
-/// do not depend on the pass size.</para>
+/// activations alive, so the native memory a pass holds grows with its rows, while smaller passes need not be
+/// slower (their activations stay in cache; bench/README.md has the measurements). A batch is cut into
+/// round(B / RowsPerPass) passes of equal size (±1 beat), never into full passes and a short tail: every pass has
+/// a fixed cost on top of its rows, which a tail of a few beats would pay for almost nothing. Results do not
+/// depend on the pass size.</para>
 /// <para>The constructor puts the model in eval mode and freezes its weights (requires_grad = false): saliency
 /// needs gradients with respect to the input only; the maps are the same and the backward pass is cheaper.</para>
 /// </remarks>
