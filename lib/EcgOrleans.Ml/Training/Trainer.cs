@@ -56,7 +56,7 @@ public static class Trainer
         var counts = training.ClassCounts();
         var weights = ClassWeights(counts, options.Balancing == ClassBalancing.None ? 0 : options.BalancingStrength, options.MaxClassWeight);
         using var classWeights = options.Balancing == ClassBalancing.WeightedLoss ? tensor(weights) : null;
-        using var optimizer = optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = new AdamOptimizer(model.parameters(), options.LearningRate, options.WeightDecay);
         var cycle = new ShuffledCycle(training.Count, shuffler);
         using var average = options.WeightAverageDecay > 0 ? new WeightAverage(model, options.WeightAverageDecay) : null;
         // What is validated and kept: the averaged weights when averaging, else the trained ones.
@@ -72,7 +72,7 @@ public static class Trainer
             cancellation.ThrowIfCancellationRequested();
             var epochClock = Stopwatch.StartNew();
             var rate = LearningRateAt(options, epoch);
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+            optimizer.LearningRate = rate;
 
             var epochBeats = options.EpochBeats == 0 ? training.Count : options.EpochBeats;
             var order = options.Balancing == ClassBalancing.Resample
@@ -90,11 +90,11 @@ public static class Trainer
                 if (span.Length < 2) continue;
                 using var scope = NewDisposeScope();
                 var (waveform, rhythm, target) = training.Batch(span);
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var logits = model.forward(options.Augmentation.Apply(waveform), options.Augmentation.ApplyToRhythm(rhythm));
                 var loss = nn.functional.cross_entropy(logits, target, classWeights);
                 loss.backward();
-                optimizer.step();
+                optimizer.Step();
                 average?.Update();
                 lossSum += loss.item<float>() * span.Length;
                 correct += logits.argmax(1).eq(target).sum().item<long>();

@@ -36,6 +36,9 @@ public sealed class ScalarLifetimeTests
         Assert.Contains(UnheldScalarMakers.Value, m => m.Contains("Tensor::op_Addition(TorchSharp.torch/Tensor,TorchSharp.torch/Tensor)"));
         Assert.Contains(UnheldScalarMakers.Value, m => m.Contains("Tensor::add(TorchSharp.torch/Tensor)"));
         Assert.DoesNotContain(UnheldScalarMakers.Value, m => m.Contains("Tensor::add(TorchSharp.torch/Tensor,TorchSharp.Scalar)"));
+        // Through a virtual call: TorchSharp's Adam makes its step's Scalars implicitly, and the trainer called it as
+        // Optimizer.step().
+        Assert.Contains(UnheldScalarMakers.Value, m => m.Contains("Optimizer::step("));
     }
 
     [Fact]
@@ -82,11 +85,31 @@ public sealed class ScalarLifetimeTests
         {
             grew = false;
             foreach (var method in methods)
+            {
                 if (!makers.Contains(method.FullName) && !calls[method.FullName].Any(IsScalarDispose)
                     && calls[method.FullName].Any(c => makers.Contains(c.FullName)))
                     grew = makers.Add(method.FullName);
+                // A call to a virtual method reaches its overrides (optimizer.step() runs Adam's step).
+                if (makers.Contains(method.FullName))
+                    foreach (var overridden in Overridden(method))
+                        grew |= makers.Add(overridden.FullName);
+            }
         }
         return makers;
+    }
+
+    /// <summary>The base-class methods that <paramref name="method"/> overrides.</summary>
+    private static IEnumerable<MethodDefinition> Overridden(MethodDefinition method)
+    {
+        if (!method.IsVirtual || method.IsNewSlot) yield break;
+        for (var type = method.DeclaringType.BaseType?.Resolve(); type is not null; type = type.BaseType?.Resolve())
+        {
+            var match = type.Methods.FirstOrDefault(m => m.IsVirtual && m.Name == method.Name
+                && m.Parameters.Select(p => p.ParameterType.FullName).SequenceEqual(method.Parameters.Select(p => p.ParameterType.FullName)));
+            if (match is null) continue;
+            yield return match;
+            if (match.IsNewSlot) yield break;
+        }
     }
 
     private static bool IsImplicitScalarConversion(MethodReference call) =>
