@@ -28,7 +28,11 @@ public sealed class ModelGrain(IGrainFactory grains) : Grain, IModelGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
-        var bytes = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.ModelRegistry).GetCheckpoint(key);
+        if (!key.Contains('@')) throw new EcgRequestException(Codes.InvalidArgument, $"'{key}' names no version (name@version)");
+        // The registry first: it refuses a version it does not list, and once active it has moved the bytes of
+        // versions stored before checkpoints had their own grains.
+        var info = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.ModelRegistry).Resolve(key);
+        var bytes = await grains.GetGrain<IModelCheckpointGrain>(info.Key).Get();
         try
         {
             _model = Checkpoint.Load(bytes, key).Model;
