@@ -52,22 +52,22 @@ public sealed class ModelGrain(IGrainFactory grains) : Grain, IModelGrain
     public Task<IReadOnlyList<BatchScores>> ScoreAll(IReadOnlyList<BeatBatch> batches, string method, string target)
     {
         var model = _model!;
-        var (kind, goal) = (ParseArgument(SaliencyMethods.Parse, method), ParseArgument(SaliencyTarget.Parse, target));
         if (batches.Count == 0) return Task.FromResult<IReadOnlyList<BatchScores>>([]);
         foreach (var batch in batches) Check(model, batch);
+        var (saliency, explained) = (ParseArgument(SaliencyMethods.Parse, method), ParseArgument(SaliencyTarget.Parse, target));
 
         var together = BatchUnion.Of(batches, model.WaveformLength, model.RhythmFeatures);
         ScoredBatch scored;
         var started = Stopwatch.GetTimestamp();
         try
         {
-            scored = Scorer(kind, goal).Score(together.Waveforms, together.Rhythm, together.References);
+            scored = Scorer(saliency, explained).Score(together.Waveforms, together.Rhythm, together.References);
         }
         catch (ArgumentException e)
         {
             throw new EcgRequestException(Codes.InvalidBatch, $"batches of {string.Join(", ", batches.Select(b => b.RecordKey).Distinct())}: {e.Message}");
         }
-        EcgMetrics.BatchScored(this.GetPrimaryKeyString(), SaliencyMethods.Name(kind), together.References.Length, Stopwatch.GetElapsedTime(started));
+        EcgMetrics.BatchScored(this.GetPrimaryKeyString(), SaliencyMethods.Name(saliency), together.References.Length, Stopwatch.GetElapsedTime(started));
 
         var answers = new BatchScores[batches.Count];
         for (var i = 0; i < batches.Count; i++)

@@ -14,10 +14,10 @@ public sealed record CreateRunRequest
     public required string Model { get; init; }
 
     /// <summary>Saliency method: vanilla (default, the paper's), gradxinput, smoothgrad, ig, occlusion or gradcam.</summary>
-    public string Method { get; init; } = "vanilla";
+    public string Method { get; init; } = SaliencyMethods.Name(SaliencyMethodKind.Vanilla);
 
     /// <summary>Which class's logit the saliency explains: predicted (default) or reference.</summary>
-    public string Target { get; init; } = "predicted";
+    public string Target { get; init; } = SaliencyTarget.Predicted.Name;
 
     /// <summary>The request with the method and target in their one spelling; an unknown one is refused here.</summary>
     public RunRequest ToRunRequest() => new(Required(Model, "model"),

@@ -19,11 +19,11 @@ internal abstract class RunSettings : ClusterSettings
 
     [CommandOption("--method <METHOD>")]
     [Description("Saliency method: vanilla, gradxinput, smoothgrad, ig, occlusion, gradcam.")]
-    public string Method { get; init; } = "vanilla";
+    public string Method { get; init; } = SaliencyMethods.Name(SaliencyMethodKind.Vanilla);
 
     [CommandOption("--target <TARGET>")]
     [Description("Class each map explains: predicted or reference.")]
-    public string Target { get; init; } = "predicted";
+    public string Target { get; init; } = SaliencyTarget.Predicted.Name;
 
     /// <summary>The run asked for, with the method and target in their one spelling (<see cref="AnalysisProblem"/> first).</summary>
     public RunRequest RunRequest() => new(Model, SaliencyMethods.Name(SaliencyMethods.Parse(Method)), SaliencyTarget.Parse(Target).Name);
