@@ -20,6 +20,22 @@ public sealed class EcgRequestException : Exception
     [Id(1)]
     public long? ExpectedSequence { get; }
 
+    /// <summary>
+    /// <paramref name="text"/> read by <paramref name="parse"/>; the <see cref="ArgumentException"/> of a value it does not
+    /// know (which names the value and the valid ones) becomes an <see cref="Codes.InvalidArgument"/> refusal.
+    /// </summary>
+    public static T ParseArgument<T>(Func<string, T> parse, string text)
+    {
+        try
+        {
+            return parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new EcgRequestException(Codes.InvalidArgument, e.Message);
+        }
+    }
+
     public static class Codes
     {
         public const string UnknownRun = "unknown-run";

@@ -3,7 +3,11 @@ namespace EcgOrleans.Abstractions;
 /// <summary>How grain keys are built and taken apart, in one place.</summary>
 public static class GrainKeys
 {
-    public const string Registry = "default";
+    /// <summary>The key of the one <see cref="IModelRegistryGrain"/>. Stored registries are under this key: keep it.</summary>
+    public const string ModelRegistry = "default";
+
+    /// <summary>The key of the one <see cref="IRunCatalogGrain"/>. Stored catalogs are under this key: keep it.</summary>
+    public const string RunCatalog = "default";
 
     public static string Record(string run, string dataset, string record) =>
         $"{CheckPart(run, nameof(run))}/{CheckPart(dataset, nameof(dataset))}/{CheckPart(record, nameof(record))}";

@@ -82,8 +82,21 @@ public interface IModelRegistryGrain : IGrainWithStringKey
 
     /// <summary>"name" (its active version) or "name@version" to the exact version; unknown is an <see cref="EcgRequestException"/>.</summary>
     Task<ModelInfo> Resolve(string model);
+}
 
-    Task<byte[]> GetCheckpoint(string modelVersion);
+/// <summary>
+/// The bytes of one checkpoint version, keyed "name@version" (<see cref="ModelInfo.Key"/>), apart from the registry,
+/// which keeps only what it knows about them: each version is its own stored state, read only by the model grains
+/// that load it.
+/// </summary>
+[Alias("ecg.IModelCheckpointGrain")]
+public interface IModelCheckpointGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the version's bytes (the registry does, having checked them, before it lists the version); storing them again changes nothing.</summary>
+    Task Store(byte[] checkpoint);
+
+    /// <summary>The version's bytes; a version never stored is an <see cref="EcgRequestException"/> (unknown-model).</summary>
+    Task<byte[]> Get();
 }
 
 /// <summary>The average saliency map of one class of one run, keyed "run/grouping/class" (e.g. "r1/reference/V", "r1/cell/V-N").</summary>

@@ -22,13 +22,17 @@ namespace EcgOrleans.Grains;
 [StatelessWorker(1)]
 public sealed class ModelGrain(IGrainFactory grains) : Grain, IModelGrain
 {
-    private readonly Dictionary<(string Method, SaliencyTarget Target), BeatScorer> _scorers = [];
+    private readonly Dictionary<(SaliencyMethodKind Method, SaliencyTarget Target), BeatScorer> _scorers = [];
     private BeatClassifier? _model;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
-        var bytes = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).GetCheckpoint(key);
+        if (!key.Contains('@')) throw new EcgRequestException(Codes.InvalidArgument, $"'{key}' names no version (name@version)");
+        // The registry first: it refuses a version it does not list, and once active it has moved the bytes of
+        // versions stored before checkpoints had their own grains.
+        var info = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.ModelRegistry).Resolve(key);
+        var bytes = await grains.GetGrain<IModelCheckpointGrain>(info.Key).Get();
         try
         {
             _model = Checkpoint.Load(bytes, key).Model;
@@ -50,19 +54,20 @@ public sealed class ModelGrain(IGrainFactory grains) : Grain, IModelGrain
         var model = _model!;
         if (batches.Count == 0) return Task.FromResult<IReadOnlyList<BatchScores>>([]);
         foreach (var batch in batches) Check(model, batch);
+        var (saliency, explained) = (ParseArgument(SaliencyMethods.Parse, method), ParseArgument(SaliencyTarget.Parse, target));
 
         var together = BatchUnion.Of(batches, model.WaveformLength, model.RhythmFeatures);
         ScoredBatch scored;
         var started = Stopwatch.GetTimestamp();
         try
         {
-            scored = Scorer(method, target).Score(together.Waveforms, together.Rhythm, together.References);
+            scored = Scorer(saliency, explained).Score(together.Waveforms, together.Rhythm, together.References);
         }
         catch (ArgumentException e)
         {
             throw new EcgRequestException(Codes.InvalidBatch, $"batches of {string.Join(", ", batches.Select(b => b.RecordKey).Distinct())}: {e.Message}");
         }
-        EcgMetrics.BatchScored(this.GetPrimaryKeyString(), method.ToLowerInvariant(), together.References.Length, Stopwatch.GetElapsedTime(started));
+        EcgMetrics.BatchScored(this.GetPrimaryKeyString(), SaliencyMethods.Name(saliency), together.References.Length, Stopwatch.GetElapsedTime(started));
 
         var answers = new BatchScores[batches.Count];
         for (var i = 0; i < batches.Count; i++)
@@ -89,28 +94,10 @@ public sealed class ModelGrain(IGrainFactory grains) : Grain, IModelGrain
             throw new EcgRequestException(Codes.InvalidBatch, $"{batch.RecordKey} batch {batch.Sequence}: arrays do not hold {batch.Count} beats");
     }
 
-    private BeatScorer Scorer(string method, string target)
+    private BeatScorer Scorer(SaliencyMethodKind method, SaliencyTarget target)
     {
-        var kind = target.ToLowerInvariant() switch
-        {
-            "predicted" => SaliencyTarget.Predicted,
-            "reference" => SaliencyTarget.Reference,
-            _ => throw new EcgRequestException(Codes.InvalidArgument, $"unknown saliency target '{target}': use predicted or reference"),
-        };
-        var name = method.ToLowerInvariant();
-        if (!_scorers.TryGetValue((name, kind), out var scorer))
-        {
-            ISaliencyMethod saliency;
-            try
-            {
-                saliency = SaliencyMethods.Create(name);
-            }
-            catch (ArgumentException e)
-            {
-                throw new EcgRequestException(Codes.InvalidArgument, e.Message);
-            }
-            _scorers[(name, kind)] = scorer = new BeatScorer(_model!, saliency, kind);
-        }
+        if (!_scorers.TryGetValue((method, target), out var scorer))
+            _scorers[(method, target)] = scorer = new BeatScorer(_model!, SaliencyMethods.Create(method), target);
         return scorer;
     }
 }

@@ -10,7 +10,12 @@ namespace EcgOrleans.Grains;
 public sealed class StoredModel
 {
     [Id(0)] public required ModelInfo Info { get; set; }
-    [Id(1)] public required byte[] Checkpoint { get; set; }
+
+    /// <summary>
+    /// The checkpoint's bytes as registries stored them before each version had its own <see cref="IModelCheckpointGrain"/>;
+    /// null since. A registry that reads bytes here moves them there when it activates.
+    /// </summary>
+    [Id(1)] public byte[]? Checkpoint { get; set; }
 }
 
 [GenerateSerializer, Alias("ecg.ModelRegistryState")]
@@ -20,11 +25,29 @@ public sealed class ModelRegistryState
     [Id(1)] public Dictionary<string, int> Active { get; set; } = [];
 }
 
-/// <summary>The cluster's checkpoints ("default"): versions per model name, one active version each.</summary>
+/// <summary>
+/// The cluster's checkpoints ("default"): versions per model name, one active version each. It keeps what it knows
+/// about each version; the bytes are in the version's <see cref="IModelCheckpointGrain"/>.
+/// </summary>
 public sealed class ModelRegistryGrain(
-    [PersistentState("models", EcgStorage.Name)] IPersistentState<ModelRegistryState> state) : Grain, IModelRegistryGrain
+    [PersistentState("models", EcgStorage.Name)] IPersistentState<ModelRegistryState> state,
+    IGrainFactory grains) : Grain, IModelRegistryGrain
 {
     public const int MaxCheckpointBytes = 64 << 20;
+
+    /// <summary>Moves the bytes a registry stored before checkpoints had their own grains into those grains.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var moved = false;
+        foreach (var stored in state.State.Models.Values.SelectMany(v => v).Where(s => s.Checkpoint is not null))
+        {
+            // The bytes are stored there before they leave here: a failure in between moves them again next time.
+            await grains.GetGrain<IModelCheckpointGrain>(stored.Info.Key).Store(stored.Checkpoint!);
+            stored.Checkpoint = null;
+            moved = true;
+        }
+        if (moved) await state.WriteStateAsync(cancellationToken);
+    }
 
     public async Task<ModelInfo> Upload(string name, byte[] checkpoint)
     {
@@ -57,7 +80,10 @@ public sealed class ModelRegistryGrain(
         var version = versions.Count == 0 ? 1 : versions.Max(v => v.Info.Version) + 1;
         var info = new ModelInfo(name, version, false, metadata.Architecture, metadata.Representation, metadata.WaveformLength,
             metadata.RhythmFeatureCount, sha, checkpoint.Length, Summary(metadata));
-        versions.Add(new StoredModel { Info = info, Checkpoint = checkpoint });
+        // The bytes first: a version the registry lists always has them. A failure before the registry's write leaves
+        // bytes under a version it never listed, which the next upload of that version replaces.
+        await grains.GetGrain<IModelCheckpointGrain>(info.Key).Store(checkpoint);
+        versions.Add(new StoredModel { Info = info });
         state.State.Active.TryAdd(name, version);
         await state.WriteStateAsync();
         return Current(info);
@@ -84,13 +110,6 @@ public sealed class ModelRegistryGrain(
             version = active;
         }
         return Task.FromResult(Current(Find(name, version.Value).Info));
-    }
-
-    public Task<byte[]> GetCheckpoint(string modelVersion)
-    {
-        var (name, version) = Parse(modelVersion);
-        if (version is null) throw new EcgRequestException(Codes.InvalidArgument, $"'{modelVersion}' names no version (name@version)");
-        return Task.FromResult(Find(name, version.Value).Checkpoint);
     }
 
     private StoredModel Find(string name, int version) =>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EcgOrleans.Abstractions;
 using EcgOrleans.Grains.Pipeline;
 using EcgOrleans.Grains.Telemetry;
+using EcgOrleans.Ml.Saliency;
 using EcgOrleans.Signal.Beats;
 
 namespace EcgOrleans.Grains;
@@ -66,7 +67,7 @@ public sealed class RecordGrain(
             await ResolvePendingAsync();
             await BringRunUpToDate();
             _stream ??= RecordStream.Resume(Key, BeatRepresentation.Parse(_config.Representation), _config.RhythmFeatures, state.State,
-                referencesRequired: _config.Target == "reference");
+                referencesRequired: _config.SaliencyTarget() == SaliencyTarget.Reference);
             outcome = _stream.Accept(chunk);
         }
         catch (EcgRequestException e)

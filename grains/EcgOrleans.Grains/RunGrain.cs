@@ -23,16 +23,15 @@ public sealed class RunGrain(
 
     private string Name => this.GetPrimaryKeyString();
 
-    private IRunCatalogGrain Catalog => grains.GetGrain<IRunCatalogGrain>(GrainKeys.Registry);
+    private IRunCatalogGrain Catalog => grains.GetGrain<IRunCatalogGrain>(GrainKeys.RunCatalog);
 
     public async Task<RunConfig> Configure(RunRequest request)
     {
         GrainKeys.CheckPart(Name, "run");
-        if (!SaliencyMethods.Names.Contains(request.Method.ToLowerInvariant()))
-            throw new EcgRequestException(Codes.InvalidArgument, $"unknown saliency method '{request.Method}': use one of {string.Join(", ", SaliencyMethods.Names)}");
-        if (request.Target.ToLowerInvariant() is not ("predicted" or "reference"))
-            throw new EcgRequestException(Codes.InvalidArgument, $"unknown saliency target '{request.Target}': use predicted or reference");
-        var normalised = request with { Method = request.Method.ToLowerInvariant(), Target = request.Target.ToLowerInvariant() };
+        // The edge every run passes: past it, a run's method and target are their one spelling (RunAnalysis reads them).
+        var method = ParseArgument(SaliencyMethods.Parse, request.Method);
+        var target = ParseArgument(SaliencyTarget.Parse, request.Target);
+        var normalised = request with { Method = SaliencyMethods.Name(method), Target = target.Name };
 
         if (state.State.Config is { } existing)
         {
@@ -46,7 +45,7 @@ public sealed class RunGrain(
                 $"it cannot change to model {request.Model}, method {request.Method}, target {request.Target} (pick another run name)");
         }
 
-        var model = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).Resolve(request.Model);
+        var model = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.ModelRegistry).Resolve(request.Model);
         state.State.Config = new RunConfig(Name, model.Key, normalised.Method, normalised.Target, model.Representation,
             model.WaveformLength, model.RhythmFeatures, DateTimeOffset.UtcNow);
         state.State.Request = normalised;

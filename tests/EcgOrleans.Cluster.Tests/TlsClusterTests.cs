@@ -154,7 +154,7 @@ public sealed class TlsClusterTests(TlsCluster fixture) : IClassFixture<TlsClust
         {
             var hosts = await session.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
             Assert.Equal(3, hosts.Count);
-            Assert.NotNull(await session.Grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).List());
+            Assert.NotNull(await session.Grains.GetGrain<IModelRegistryGrain>(GrainKeys.ModelRegistry).List());
         }
 
         await AssertRefused(_cluster.Client(), "no certificate");
@@ -192,7 +192,7 @@ public sealed class TlsClusterTests(TlsCluster fixture) : IClassFixture<TlsClust
         try
         {
             await using var session = await ClusterSession.StartAsync(settings, timeout.Token);
-            await session.Grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).List().WaitAsync(TimeSpan.FromSeconds(20));
+            await session.Grains.GetGrain<IModelRegistryGrain>(GrainKeys.ModelRegistry).List().WaitAsync(TimeSpan.FromSeconds(20));
             called = true;
         }
         catch (Exception e) when (e is not Xunit.Sdk.XunitException)
@@ -279,6 +279,6 @@ public sealed class LoopbackClusterTests
 
         // The silo is usable from this host as before.
         await using var session = await ClusterSession.StartAsync(cluster.Client(), CancellationToken.None);
-        Assert.NotNull(await session.Grains.GetGrain<IRunCatalogGrain>(GrainKeys.Registry).List());
+        Assert.NotNull(await session.Grains.GetGrain<IRunCatalogGrain>(GrainKeys.RunCatalog).List());
     }
 }

@@ -21,7 +21,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
-        var registry = Grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry);
+        var registry = Grains.GetGrain<IModelRegistryGrain>(GrainKeys.ModelRegistry);
         await registry.Upload("test-window", TestModels.Checkpoint());
         await registry.Upload("test-kachuee", TestModels.Checkpoint(representation: Signal.Beats.BeatRepresentation.Kachuee));
     }

@@ -11,7 +11,7 @@ public sealed class ScoringQueueTests(ClusterFixture fixture)
     [Fact]
     public async Task Small_batches_sent_at_once_are_scored_together_and_answered_apart()
     {
-        var model = (await fixture.Grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).Upload($"queue-{Guid.NewGuid():N}"[..14], TestModels.Checkpoint())).Key;
+        var model = (await fixture.Grains.GetGrain<IModelRegistryGrain>(GrainKeys.ModelRegistry).Upload($"queue-{Guid.NewGuid():N}"[..14], TestModels.Checkpoint())).Key;
         var random = new Random(5);
         var batches = Enumerable.Range(0, 24).Select(i => Batch(random, $"queue/test/r{i}", count: 1 + i % 3)).ToArray();
         var modelCalls = new List<int>();

@@ -103,7 +103,7 @@ public sealed class UnreliableStorageFixture : IAsyncLifetime
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
-        await Cluster.Client.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).Upload("test-window", TestModels.Checkpoint());
+        await Cluster.Client.GetGrain<IModelRegistryGrain>(GrainKeys.ModelRegistry).Upload("test-window", TestModels.Checkpoint());
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();

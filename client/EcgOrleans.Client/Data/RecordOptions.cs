@@ -1,4 +1,5 @@
 using System.Globalization;
+using EcgOrleans.Signal.Beats;
 using EcgOrleans.Signal.Sources;
 
 namespace EcgOrleans.Client.Data;
@@ -59,8 +60,8 @@ internal static class RecordOptions
     /// <summary>What is wrong with the options, or null.</summary>
     public static string? Problem(this IRecordOptions o)
     {
-        if (o.Split is not null && o.Split.ToLowerInvariant() is not ("ds1" or "ds2" or "paced" or "all"))
-            return $"--split '{o.Split}' is not one of ds1, ds2, paced, all";
+        if (o.Split is not null && !DatasetSplits.IsName(o.Split))
+            return $"--split '{o.Split}' is not one of {string.Join(", ", DatasetSplits.Names)}";
         if (o.Split is not null && o.Records is not null) return "give --split or --records, not both";
         if (o.Synthetic && o.Data is not null) return "give --data or --synthetic, not both";
         if (o.UsesSynthetic() && (o.Split is not null || o.Records is not null))

@@ -12,18 +12,24 @@ internal sealed record MapSelection(ClassMapGrouping? Grouping, string? Class)
 {
     public static MapSelection All { get; } = new(null, null);
 
+    /// <summary>The --grouping value that keeps every grouping.</summary>
+    public const string AllGroupings = "all";
+
     /// <summary>Reads the options; returns an error naming the bad value, or null.</summary>
     public static string? TryParse(string? grouping, string? @class, out MapSelection selection)
     {
         selection = All;
         ClassMapGrouping? g = null;
-        switch (grouping?.ToLowerInvariant())
+        if (grouping is not null && !string.Equals(grouping, AllGroupings, StringComparison.OrdinalIgnoreCase))
         {
-            case null or "all": break;
-            case "reference": g = ClassMapGrouping.Reference; break;
-            case "predicted": g = ClassMapGrouping.Predicted; break;
-            case "cell": g = ClassMapGrouping.Cell; break;
-            default: return $"--grouping '{grouping}' is not one of reference, predicted, cell, all";
+            try
+            {
+                g = ClassMapGrouping.Parse(grouping);
+            }
+            catch (ArgumentException)
+            {
+                return $"--grouping '{grouping}' is not one of {string.Join(", ", ClassMapGroupingNames.All.Select(n => n.Name))}, {AllGroupings}";
+            }
         }
         string? c = null;
         if (@class is not null)

@@ -1,3 +1,5 @@
+using EcgOrleans.Ml.Evaluation;
+
 namespace EcgOrleans.Client.Options;
 
 /// <summary>
@@ -9,7 +11,7 @@ internal static class ProtocolOption
     public const string Description = "intra (stratified beats of DS1+DS2, the same patients on both sides) or inter (train DS1, test DS2).";
 
     /// <summary>Whether <c>--split</c> was given one of the old protocol names.</summary>
-    public static bool IsOldName(string? split) => split?.Trim().ToLowerInvariant() is "intra" or "inter";
+    public static bool IsOldName(string? split) => split is not null && Protocols.IsName(split);
 
     /// <summary>The protocol the options name, or null when they name none.</summary>
     public static string? Resolve(string? protocol, string? split) => protocol ?? (IsOldName(split) ? split!.Trim().ToLowerInvariant() : null);
@@ -17,7 +19,7 @@ internal static class ProtocolOption
     /// <summary>What is wrong with the two options, or null: an unknown protocol, or both options given.</summary>
     public static string? Problem(string? protocol, string? split)
     {
-        if (protocol is not null && protocol.Trim().ToLowerInvariant() is not ("intra" or "inter"))
+        if (protocol is not null && !Protocols.IsName(protocol))
             return $"--protocol '{protocol}': use intra or inter";
         return protocol is not null && split is not null ? "give --protocol or --split, not both (--split intra|inter is the old name of --protocol)" : null;
     }

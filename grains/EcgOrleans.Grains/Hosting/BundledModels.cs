@@ -30,7 +30,7 @@ public sealed class BundledModels(IGrainFactory grains, IOptions<EcgOptions> opt
             _uploaded = true;
             return;
         }
-        var registry = grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry);
+        var registry = grains.GetGrain<IModelRegistryGrain>(GrainKeys.ModelRegistry);
         foreach (var file in Directory.EnumerateFiles(folder, "*.ckpt").Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileNameWithoutExtension(file);

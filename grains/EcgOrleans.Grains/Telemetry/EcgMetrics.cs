@@ -6,8 +6,8 @@ using EcgOrleans.Signal.Beats;
 namespace EcgOrleans.Grains.Telemetry;
 
 /// <summary>
-/// The product's own instruments on one static meter, <see cref="MeterName"/>; a host exports them with
-/// <c>AddMeter(EcgMetrics.MeterName)</c>. Grains call the small methods below, so that tag names and their
+/// The grains' own instruments on one static meter, <see cref="MeterName"/>; a host exports them with
+/// <c>AddMeter(EcgMetrics.MeterName)</c> (the silo's HTTP API has its stream instruments under the same name). Grains call the small methods below, so that tag names and their
 /// spellings live in one place. Counters count work once: a batch that a resumed record replays (every one of
 /// its merges dropped as already applied) is not counted again.
 /// </summary>
@@ -54,12 +54,6 @@ public static class EcgMetrics
     private static readonly UpDownCounter<long> RecordsActive = Meter.CreateUpDownCounter<long>("ecg.records.active", "{record}",
         "Record grains active on this silo.");
 
-    private static readonly UpDownCounter<long> StreamsOpen = Meter.CreateUpDownCounter<long>("ecg.api.streams", "{connection}",
-        "Open server-sent-event streams of class-map updates.");
-
-    private static readonly Counter<long> StreamsRefused = Meter.CreateCounter<long>("ecg.api.streams.refused", "{connection}",
-        "Class-map streams refused because the silo's stream limit was reached.");
-
     /// <summary>A batch whose partial maps were merged; <paramref name="anyNew"/> is false when every merge was a replay.</summary>
     public static void BatchMerged(string model, BeatBatch batch, BatchScores scores, bool anyNew)
     {
@@ -103,12 +97,6 @@ public static class EcgMetrics
     }
 
     public static void ChunkRefused(string code) => ChunksRefused.Add(1, new KeyValuePair<string, object?>("code", code));
-
-    public static void StreamOpened() => StreamsOpen.Add(1);
-
-    public static void StreamClosed() => StreamsOpen.Add(-1);
-
-    public static void StreamRefused() => StreamsRefused.Add(1);
 
     /// <summary>One record grain's share of the silo-wide gauges: it reports its own level, the meter holds the sum.</summary>
     public sealed class RecordShare

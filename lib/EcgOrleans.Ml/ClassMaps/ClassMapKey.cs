@@ -15,6 +15,29 @@ public enum ClassMapGrouping
     Cell,
 }
 
+/// <summary>The one spelling of each <see cref="ClassMapGrouping"/>: "reference", "predicted" or "cell".</summary>
+public static class ClassMapGroupingNames
+{
+    /// <summary>Every grouping, in the order of the enum.</summary>
+    public static IReadOnlyList<ClassMapGrouping> All { get; } = Enum.GetValues<ClassMapGrouping>();
+
+    extension(ClassMapGrouping grouping)
+    {
+        /// <summary>Its name in class-map keys, endpoints and options.</summary>
+        public string Name => grouping switch
+        {
+            ClassMapGrouping.Reference => "reference",
+            ClassMapGrouping.Predicted => "predicted",
+            ClassMapGrouping.Cell => "cell",
+            _ => throw new ArgumentOutOfRangeException(nameof(grouping), grouping, "unknown grouping"),
+        };
+
+        /// <summary>Reads "reference", "predicted" or "cell" (case-insensitive).</summary>
+        /// <exception cref="ArgumentException">Anything else, naming the value and the valid ones.</exception>
+        public static ClassMapGrouping Parse(string text) => NamedValues.Parse(text, "grouping", All, g => g.Name);
+    }
+}
+
 /// <summary>
 /// One class map: a grouping and a class, or a confusion cell. Its stable string form is "reference/V",
 /// "predicted/N" or "cell/V-N" (reference first, then predicted), usable as part of a grain key.
@@ -47,19 +70,13 @@ public sealed record ClassMapKey
     public static ClassMapKey Cell(AamiClass reference, AamiClass predicted) => new(Checked(reference), Checked(predicted));
 
     /// <summary>The grouping's name in the string form: reference, predicted or cell.</summary>
-    public static string GroupingName(ClassMapGrouping grouping) => grouping switch
-    {
-        ClassMapGrouping.Reference => "reference",
-        ClassMapGrouping.Predicted => "predicted",
-        ClassMapGrouping.Cell => "cell",
-        _ => throw new ArgumentOutOfRangeException(nameof(grouping), grouping, "unknown grouping"),
-    };
+    public static string GroupingName(ClassMapGrouping grouping) => grouping.Name;
 
     public override string ToString() => Grouping switch
     {
-        ClassMapGrouping.Reference => $"reference/{Reference}",
-        ClassMapGrouping.Predicted => $"predicted/{Predicted}",
-        _ => $"cell/{Reference}-{Predicted}",
+        ClassMapGrouping.Reference => $"{Grouping.Name}/{Reference}",
+        ClassMapGrouping.Predicted => $"{Grouping.Name}/{Predicted}",
+        _ => $"{Grouping.Name}/{Reference}-{Predicted}",
     };
 
     /// <summary>Reads "reference/V", "predicted/N" or "cell/V-N" (case-insensitive).</summary>
@@ -69,15 +86,22 @@ public sealed record ClassMapKey
         ArgumentNullException.ThrowIfNull(text);
         var slash = text.IndexOf('/');
         if (slash < 0) throw Invalid(text, "no '/' between grouping and class");
-        var grouping = text[..slash].ToLowerInvariant();
+        ClassMapGrouping grouping;
+        try
+        {
+            grouping = ClassMapGrouping.Parse(text[..slash]);
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(text, e.Message);
+        }
         var classes = text[(slash + 1)..];
         return grouping switch
         {
-            "reference" => ByReference(ParseClass(text, classes)),
-            "predicted" => ByPredicted(ParseClass(text, classes)),
-            "cell" when classes.Split('-') is [var reference, var predicted] => Cell(ParseClass(text, reference), ParseClass(text, predicted)),
-            "cell" => throw Invalid(text, "a cell is reference-predicted, e.g. cell/V-N"),
-            _ => throw Invalid(text, $"unknown grouping '{text[..slash]}'"),
+            ClassMapGrouping.Reference => ByReference(ParseClass(text, classes)),
+            ClassMapGrouping.Predicted => ByPredicted(ParseClass(text, classes)),
+            _ when classes.Split('-') is [var reference, var predicted] => Cell(ParseClass(text, reference), ParseClass(text, predicted)),
+            _ => throw Invalid(text, "a cell is reference-predicted, e.g. cell/V-N"),
         };
     }
 

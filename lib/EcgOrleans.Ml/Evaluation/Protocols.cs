@@ -52,6 +52,9 @@ public static class Protocols
 
     public static string Name(SplitProtocol protocol) => protocol.ToString().ToLowerInvariant();
 
+    /// <summary>Whether <paramref name="name"/> names a protocol, as <see cref="Parse"/> reads it.</summary>
+    public static bool IsName(string name) => Enum.GetValues<SplitProtocol>().Any(p => Name(p) == name.Trim().ToLowerInvariant());
+
     /// <summary>Every record a protocol reads (DS1 + DS2 for both: the paced records stay out).</summary>
     public static IReadOnlyList<string> Records(SplitProtocol protocol) => [.. DatasetSplits.Ds1, .. DatasetSplits.Ds2];
 

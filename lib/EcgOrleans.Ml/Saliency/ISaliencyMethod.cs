@@ -13,6 +13,26 @@ public enum SaliencyTarget
     Reference,
 }
 
+/// <summary>The one spelling of each <see cref="SaliencyTarget"/>: "predicted" or "reference".</summary>
+public static class SaliencyTargetNames
+{
+    extension(SaliencyTarget target)
+    {
+        /// <summary>Its name on the wire, in stored runs and in options.</summary>
+        public string Name => target switch
+        {
+            SaliencyTarget.Predicted => "predicted",
+            SaliencyTarget.Reference => "reference",
+            _ => throw new ArgumentOutOfRangeException(nameof(target), target, "not a saliency target"),
+        };
+
+        /// <summary>Reads "predicted" or "reference" (case-insensitive).</summary>
+        /// <exception cref="ArgumentException">Anything else, naming the value and the valid ones.</exception>
+        public static SaliencyTarget Parse(string text) =>
+            NamedValues.Parse(text, "saliency target", [SaliencyTarget.Predicted, SaliencyTarget.Reference], t => t.Name);
+    }
+}
+
 /// <summary>
 /// A saliency (attribution) method. It explains the target logit of every beat of a batch with respect to
 /// the model's whole input: the waveform (L values) followed by the rhythm features (R values).

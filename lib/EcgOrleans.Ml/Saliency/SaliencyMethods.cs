@@ -24,28 +24,73 @@ public sealed record SaliencyOptions(
     public static SaliencyOptions Default { get; } = new();
 }
 
+/// <summary>The saliency methods a run or a command can ask for; each has one name (<see cref="SaliencyMethods.Name"/>).</summary>
+public enum SaliencyMethodKind
+{
+    /// <summary>"vanilla": the gradient of the target logit (the paper's method).</summary>
+    Vanilla,
+
+    /// <summary>"gradxinput": gradient times input.</summary>
+    GradientTimesInput,
+
+    /// <summary>"smoothgrad": gradients averaged over noisy copies.</summary>
+    SmoothGrad,
+
+    /// <summary>"ig": Integrated Gradients.</summary>
+    IntegratedGradients,
+
+    /// <summary>"occlusion": the logit's drop when a window is blanked.</summary>
+    Occlusion,
+
+    /// <summary>"gradcam": Grad-CAM on the last convolution.</summary>
+    GradCam,
+}
+
 /// <summary>The saliency methods by name.</summary>
 public static class SaliencyMethods
 {
-    /// <summary>Every name <see cref="Create"/> accepts, vanilla gradient (the paper's method) first.</summary>
-    public static IReadOnlyList<string> Names { get; } =
-        [VanillaGradient.MethodName, GradientTimesInput.MethodName, SmoothGrad.MethodName, IntegratedGradients.MethodName, Occlusion.MethodName, GradCam1d.MethodName];
+    /// <summary>Every kind, vanilla gradient (the paper's method) first.</summary>
+    public static IReadOnlyList<SaliencyMethodKind> Kinds { get; } = Enum.GetValues<SaliencyMethodKind>();
 
-    /// <summary>A method by name (case-insensitive): vanilla, gradxinput, smoothgrad, ig, occlusion or gradcam.</summary>
+    /// <summary>Every name <see cref="Parse"/> and <see cref="Create(string, SaliencyOptions?)"/> accept, in the order of <see cref="Kinds"/>.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Kinds.Select(Name)];
+
+    /// <summary>The method's one name: vanilla, gradxinput, smoothgrad, ig, occlusion or gradcam.</summary>
+    public static string Name(SaliencyMethodKind kind) => kind switch
+    {
+        SaliencyMethodKind.Vanilla => VanillaGradient.MethodName,
+        SaliencyMethodKind.GradientTimesInput => GradientTimesInput.MethodName,
+        SaliencyMethodKind.SmoothGrad => SmoothGrad.MethodName,
+        SaliencyMethodKind.IntegratedGradients => IntegratedGradients.MethodName,
+        SaliencyMethodKind.Occlusion => Occlusion.MethodName,
+        SaliencyMethodKind.GradCam => GradCam1d.MethodName,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a saliency method"),
+    };
+
+    /// <summary>Reads a method's name (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">The name is none of <see cref="Names"/>; the message lists them.</exception>
+    public static SaliencyMethodKind Parse(string name) => NamedValues.Parse(name, "saliency method", Kinds, Name);
+
+    /// <summary>A method by name (case-insensitive, surrounding spaces ignored): vanilla, gradxinput, smoothgrad, ig, occlusion or gradcam.</summary>
     /// <exception cref="ArgumentException">The name is none of those.</exception>
     public static ISaliencyMethod Create(string name, SaliencyOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(name);
+        return Create(Parse(name.Trim()), options);
+    }
+
+    public static ISaliencyMethod Create(SaliencyMethodKind kind, SaliencyOptions? options = null)
+    {
         var o = options ?? SaliencyOptions.Default;
-        return name.Trim().ToLowerInvariant() switch
+        return kind switch
         {
-            VanillaGradient.MethodName => new VanillaGradient(),
-            GradientTimesInput.MethodName => new GradientTimesInput(),
-            SmoothGrad.MethodName => new SmoothGrad(o.SmoothGradSamples, o.SmoothGradNoiseLevel, o.Seed, o.MaxRowsPerPass),
-            IntegratedGradients.MethodName => new IntegratedGradients(o.IntegratedGradientsSteps, o.IntegrationRule, o.Baseline, o.MaxRowsPerPass),
-            Occlusion.MethodName => new Occlusion(o.OcclusionWindow, o.OcclusionStride, o.Baseline, o.MaxRowsPerPass),
-            GradCam1d.MethodName => new GradCam1d(),
-            _ => throw new ArgumentException($"unknown saliency method '{name}': use one of {string.Join(", ", Names)}", nameof(name)),
+            SaliencyMethodKind.Vanilla => new VanillaGradient(),
+            SaliencyMethodKind.GradientTimesInput => new GradientTimesInput(),
+            SaliencyMethodKind.SmoothGrad => new SmoothGrad(o.SmoothGradSamples, o.SmoothGradNoiseLevel, o.Seed, o.MaxRowsPerPass),
+            SaliencyMethodKind.IntegratedGradients => new IntegratedGradients(o.IntegratedGradientsSteps, o.IntegrationRule, o.Baseline, o.MaxRowsPerPass),
+            SaliencyMethodKind.Occlusion => new Occlusion(o.OcclusionWindow, o.OcclusionStride, o.Baseline, o.MaxRowsPerPass),
+            SaliencyMethodKind.GradCam => new GradCam1d(),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a saliency method"),
         };
     }
 }

@@ -5,7 +5,12 @@ public enum RepresentationKind
     /// <summary>Lead MLII at the record's rate, a fixed window around the R peak, baseline removed, standardised per beat.</summary>
     Window,
 
-    /// <summary>Kachuee et al. (2018): 125 Hz, [0, 1], from the R peak to 1.2 x median RR, zero-padded to 187 samples.</summary>
+    /// <summary>
+    /// Kachuee et al. (2018): 125 Hz, [0, 1], from the R peak to 1.2 x median RR, zero-padded to 187 samples. Its name,
+    /// "kachuee", is also the name of an architecture (the paper's CNN, which takes either representation); a checkpoint
+    /// names both, architecture first ("kachuee-kachuee-ds1": the CNN on these beats). The name is stored in checkpoints
+    /// and runs, so it stays.
+    /// </summary>
     Kachuee,
 }
 

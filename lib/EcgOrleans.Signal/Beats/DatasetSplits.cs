@@ -17,6 +17,12 @@ public static class DatasetSplits
     /// <summary>All 48 records of the database, in numeric order.</summary>
     public static IReadOnlyList<string> All { get; } = [.. Ds1.Concat(Ds2).Concat(Paced).Order(StringComparer.Ordinal)];
 
+    /// <summary>The names <see cref="Named"/> takes, in the order options list them.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["ds1", "ds2", "paced", "all"];
+
+    /// <summary>Whether <paramref name="split"/> names a split (case-insensitive).</summary>
+    public static bool IsName(string split) => Names.Contains(split.ToLowerInvariant());
+
     /// <summary>Records of a named split: "ds1", "ds2", "paced" or "all".</summary>
     public static IReadOnlyList<string> Named(string split) => split.ToLowerInvariant() switch
     {
@@ -24,7 +30,7 @@ public static class DatasetSplits
         "ds2" => Ds2,
         "paced" => Paced,
         "all" => All,
-        _ => throw new ArgumentException($"unknown split '{split}': use ds1, ds2, paced or all", nameof(split)),
+        _ => throw new ArgumentException($"unknown split '{split}': use {string.Join(", ", Names.Take(Names.Count - 1))} or {Names[^1]}", nameof(split)),
     };
 
     /// <summary>

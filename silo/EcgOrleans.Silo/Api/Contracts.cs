@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using EcgOrleans.Abstractions;
+using EcgOrleans.Ml.Saliency;
 using EcgOrleans.Signal.Wfdb;
 using static EcgOrleans.Abstractions.EcgRequestException;
 
@@ -13,12 +14,15 @@ public sealed record CreateRunRequest
     public required string Model { get; init; }
 
     /// <summary>Saliency method: vanilla (default, the paper's), gradxinput, smoothgrad, ig, occlusion or gradcam.</summary>
-    public string Method { get; init; } = "vanilla";
+    public string Method { get; init; } = SaliencyMethods.Name(SaliencyMethodKind.Vanilla);
 
     /// <summary>Which class's logit the saliency explains: predicted (default) or reference.</summary>
-    public string Target { get; init; } = "predicted";
+    public string Target { get; init; } = SaliencyTarget.Predicted.Name;
 
-    public RunRequest ToRunRequest() => new(Required(Model, "model"), Required(Method, "method"), Required(Target, "target"));
+    /// <summary>The request with the method and target in their one spelling; an unknown one is refused here.</summary>
+    public RunRequest ToRunRequest() => new(Required(Model, "model"),
+        SaliencyMethods.Name(ParseArgument(SaliencyMethods.Parse, Required(Method, "method"))),
+        ParseArgument(SaliencyTarget.Parse, Required(Target, "target")).Name);
 
     private static string Required(string? value, string field) => string.IsNullOrWhiteSpace(value)
         ? throw new EcgRequestException(Codes.InvalidArgument, $"the run's {field} must be a non-empty string")

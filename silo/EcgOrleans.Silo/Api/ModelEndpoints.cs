@@ -28,7 +28,7 @@ public static class ModelEndpoints
             .WithSummary("Activate a model version").WithDescription("Runs created afterwards with the bare model name use this version; existing runs keep theirs.");
     }
 
-    private static IModelRegistryGrain Registry(IGrainFactory grains) => grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry);
+    private static IModelRegistryGrain Registry(IGrainFactory grains) => grains.GetGrain<IModelRegistryGrain>(GrainKeys.ModelRegistry);
 
     private static async Task<Ok<IReadOnlyList<ModelInfo>>> List(IGrainFactory grains) => TypedResults.Ok(await Registry(grains).List());
 

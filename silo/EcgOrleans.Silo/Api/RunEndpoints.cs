@@ -57,14 +57,14 @@ public static class RunEndpoints
     private static async Task<IRunGrain> KnownRun(IGrainFactory grains, string run)
     {
         var grain = Run(grains, run);
-        if (!await grains.GetGrain<IRunCatalogGrain>(GrainKeys.Registry).Contains(run))
+        if (!await grains.GetGrain<IRunCatalogGrain>(GrainKeys.RunCatalog).Contains(run))
             throw new EcgRequestException(Codes.UnknownRun, $"unknown run '{run}': create it first (ecg ingest --run {run} --model ...)");
         return grain;
     }
 
     private static async Task<Ok<RunSummary[]>> ListRuns(IGrainFactory grains)
     {
-        var names = await grains.GetGrain<IRunCatalogGrain>(GrainKeys.Registry).List();
+        var names = await grains.GetGrain<IRunCatalogGrain>(GrainKeys.RunCatalog).List();
         var infos = await Task.WhenAll(names.Select(n => grains.GetGrain<IRunGrain>(n).GetInfo()));
         return TypedResults.Ok(infos.Select(RunSummary.From).ToArray());
     }
@@ -99,7 +99,7 @@ public static class RunEndpoints
     private static async Task<Ok<ClassMapSummary[]>> ListMaps(string run, string? grouping, IGrainFactory grains)
     {
         var info = await (await KnownRun(grains, run)).GetInfo();
-        var prefix = grouping is null ? "" : CheckGrouping(grouping) + "/";
+        var prefix = grouping is null ? "" : ParseArgument(ClassMapGrouping.Parse, grouping).Name + "/";
         var views = await Task.WhenAll(info.ClassMaps.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
             .Select(k => grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(info.Config.Name, k)).Get()));
         return TypedResults.Ok(views.Select(ClassMapSummary.From).ToArray());
@@ -115,7 +115,7 @@ public static class RunEndpoints
     private static async Task<IResult> StreamMaps(string run, string? grouping, IGrainFactory grains, StreamLimiter limiter,
         ILoggerFactory logging, HttpContext http, CancellationToken cancellation)
     {
-        var filter = grouping is null ? null : CheckGrouping(grouping);
+        ClassMapGrouping? filter = grouping is null ? null : ParseArgument(ClassMapGrouping.Parse, grouping);
         await (await KnownRun(grains, run)).GetConfig();
         var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         switch (limiter.TryEnter(client))
@@ -148,21 +148,5 @@ public static class RunEndpoints
         }
     }
 
-    private static string ParseMapKey(string grouping, string @class)
-    {
-        try
-        {
-            return ClassMapKey.Parse($"{grouping}/{@class}").ToString();
-        }
-        catch (ArgumentException e)
-        {
-            throw new EcgRequestException(Codes.InvalidArgument, e.Message);
-        }
-    }
-
-    private static string CheckGrouping(string grouping) => grouping.ToLowerInvariant() switch
-    {
-        "reference" or "predicted" or "cell" => grouping.ToLowerInvariant(),
-        _ => throw new EcgRequestException(Codes.InvalidArgument, $"grouping '{grouping}' is not reference, predicted or cell"),
-    };
+    private static string ParseMapKey(string grouping, string @class) => ParseArgument(ClassMapKey.Parse, $"{grouping}/{@class}").ToString();
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using EcgOrleans.Abstractions;
+using EcgOrleans.Ml.ClassMaps;
 using EcgOrleans.Signal.Beats;
 
 namespace EcgOrleans.Silo.Api;
@@ -104,7 +105,7 @@ public static class Snapshots
         return true;
     }
 
-    public static RunView View(RunInfo info, IReadOnlyList<ClassMapView> maps, bool consistent, string grouping, string? @class)
+    public static RunView View(RunInfo info, IReadOnlyList<ClassMapView> maps, bool consistent, ClassMapGrouping grouping, string? @class)
     {
         var counts = maps.ToDictionary(m => m.Key, m => m.Count, StringComparer.Ordinal);
         var confusion = ClassNames.Select(r => ClassNames.Select(p => Count(counts, $"cell/{r}-{p}")).ToArray()).ToArray();
@@ -152,9 +153,9 @@ public static class Snapshots
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..20];
     }
 
-    private static bool Shows(ClassMapView map, string grouping, string? @class) =>
-        map.Key.StartsWith(grouping + "/", StringComparison.Ordinal)
-        && (@class is null ? grouping != "cell" || map.Count > 0 : map.Key == $"{grouping}/{@class}");
+    private static bool Shows(ClassMapView map, ClassMapGrouping grouping, string? @class) =>
+        map.Key.StartsWith(grouping.Name + "/", StringComparison.Ordinal)
+        && (@class is null ? grouping != ClassMapGrouping.Cell || map.Count > 0 : map.Key == $"{grouping.Name}/{@class}");
 
     private static long Count(IReadOnlyDictionary<string, long> counts, string key) => counts.GetValueOrDefault(key);
 }

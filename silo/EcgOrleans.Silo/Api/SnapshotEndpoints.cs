@@ -27,8 +27,8 @@ public static class SnapshotEndpoints
 
     private static async Task<IResult> Get(HttpContext http, IGrainFactory grains, string? run, string? compare, string? grouping, string? @class)
     {
-        var (group, cls) = CheckSelection(grouping ?? "reference", @class);
-        var names = await grains.GetGrain<IRunCatalogGrain>(GrainKeys.Registry).List();
+        var (group, cls) = CheckSelection(grouping, @class);
+        var names = await grains.GetGrain<IRunCatalogGrain>(GrainKeys.RunCatalog).List();
         var infos = await Task.WhenAll(names.Select(n => grains.GetGrain<IRunGrain>(n).GetInfo()));
         var listed = Listing(infos);
         var selected = Selection(listed, run, compare);
@@ -38,7 +38,7 @@ public static class SnapshotEndpoints
         var runs = await Task.WhenAll(listed.Select(async r => views.FirstOrDefault(v => v.Name == r.Name) is { } v
             ? r with { Beats = v.Beats }
             : r with { Beats = (await Task.WhenAll(Snapshots.PredictedKeys.Select(k => grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(r.Name, k)).Get()))).Sum(m => m.Count) }));
-        var version = Snapshots.VersionOf($"{run}|{compare}|{group}|{cls}", runs, views);
+        var version = Snapshots.VersionOf($"{run}|{compare}|{group.Name}|{cls}", runs, views);
 
         var etag = $"\"{version}\"";
         http.Response.Headers.ETag = etag;
@@ -65,7 +65,7 @@ public static class SnapshotEndpoints
         return compare == "none" || compare == run ? [run] : [run, compare];
     }
 
-    private static async Task<RunView> ReadView(IGrainFactory grains, RunInfo info, string grouping, string? @class)
+    private static async Task<RunView> ReadView(IGrainFactory grains, RunInfo info, ClassMapGrouping grouping, string? @class)
     {
         var name = info.Config.Name;
         ClassMapView[] maps = [];
@@ -79,20 +79,12 @@ public static class SnapshotEndpoints
         return Snapshots.View(info, maps, consistent, grouping, @class);
     }
 
-    private static (string Grouping, string? Class) CheckSelection(string grouping, string? @class)
+    /// <summary>The grouping asked for (reference when none) and the class in its one spelling.</summary>
+    private static (ClassMapGrouping Grouping, string? Class) CheckSelection(string? grouping, string? @class)
     {
-        var group = grouping.ToLowerInvariant();
-        if (group is not ("reference" or "predicted" or "cell"))
-            throw new EcgRequestException(Codes.InvalidArgument, $"grouping '{grouping}' is not reference, predicted or cell");
+        var group = grouping is null ? ClassMapGrouping.Reference : ParseArgument(ClassMapGrouping.Parse, grouping);
         if (string.IsNullOrEmpty(@class)) return (group, null);
-        try
-        {
-            var key = ClassMapKey.Parse($"{group}/{@class}").ToString();
-            return (group, key[(key.IndexOf('/') + 1)..]);
-        }
-        catch (ArgumentException e)
-        {
-            throw new EcgRequestException(Codes.InvalidArgument, e.Message);
-        }
+        var key = ParseArgument(ClassMapKey.Parse, $"{group.Name}/{@class}").ToString();
+        return (group, key[(key.IndexOf('/') + 1)..]);
     }
 }

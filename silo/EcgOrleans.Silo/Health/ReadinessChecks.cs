@@ -25,7 +25,7 @@ public sealed class ModelRegistryCheck(IGrainFactory grains) : IHealthCheck
     {
         try
         {
-            var models = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.Registry).List().WaitAsync(Timeout, cancellationToken);
+            var models = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.ModelRegistry).List().WaitAsync(Timeout, cancellationToken);
             return HealthCheckResult.Healthy($"the model registry holds {models.Count} model versions");
         }
         catch (Exception e) when (e is TimeoutException or OrleansException or InvalidOperationException)

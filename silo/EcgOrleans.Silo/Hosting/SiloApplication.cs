@@ -43,6 +43,7 @@ public static class SiloApplication
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization(o => ApiPolicies.Add(o, api));
+        builder.Services.AddSingleton<StreamMetrics>();
         builder.Services.AddSingleton<StreamLimiter>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {

@@ -2,6 +2,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using EcgOrleans.Abstractions;
+using EcgOrleans.Ml.ClassMaps;
 
 namespace EcgOrleans.Silo.Live;
 
@@ -12,7 +13,7 @@ namespace EcgOrleans.Silo.Live;
 /// gains. Pending updates are kept as the latest view per map, so a slow reader never makes the feed hold more
 /// than one view per map.
 /// </summary>
-public sealed class ClassMapFeed(IGrainFactory grains, string run, string? grouping, ILogger<ClassMapFeed> logger) : IClassMapObserver
+public sealed class ClassMapFeed(IGrainFactory grains, string run, ClassMapGrouping? grouping, ILogger<ClassMapFeed> logger) : IClassMapObserver
 {
     public const string RunEvent = "run";
     public const string MapEvent = "map";
@@ -111,7 +112,7 @@ public sealed class ClassMapFeed(IGrainFactory grains, string run, string? group
     /// <summary>Subscribes to maps not yet followed, and returns their current views (updates may come before them: both are kept).</summary>
     private async Task<ClassMapView[]> SubscribeNew(IClassMapObserver reference, RunInfo info)
     {
-        var fresh = info.ClassMaps.Where(k => (grouping is null || k.StartsWith(grouping + "/", StringComparison.Ordinal)) && !_subscribed.Contains(k)).ToList();
+        var fresh = info.ClassMaps.Where(k => (grouping is null || k.StartsWith(grouping.Value.Name + "/", StringComparison.Ordinal)) && !_subscribed.Contains(k)).ToList();
         if (fresh.Count == 0) return [];
         await Task.WhenAll(fresh.Select(k => MapGrain(k).Subscribe(reference)));
         _subscribed.UnionWith(fresh);

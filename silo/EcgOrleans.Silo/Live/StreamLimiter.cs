@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using EcgOrleans.Grains.Telemetry;
 using EcgOrleans.Silo.Api;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +20,7 @@ public enum StreamAdmission
 /// address, so one client cannot take every slot. A stream whose client stops reading is dropped once one event has
 /// waited longer than the write timeout to be taken by the connection.
 /// </summary>
-public sealed class StreamLimiter(IOptions<ApiOptions> options, ILogger<StreamLimiter> logger)
+public sealed class StreamLimiter(IOptions<ApiOptions> options, StreamMetrics metrics, ILogger<StreamLimiter> logger)
 {
     private readonly ConcurrentDictionary<string, int> _perClient = new(StringComparer.Ordinal);
     private int _open;
@@ -40,17 +39,17 @@ public sealed class StreamLimiter(IOptions<ApiOptions> options, ILogger<StreamLi
         if (_perClient.AddOrUpdate(client, 1, (_, n) => n + 1) > PerClientLimit)
         {
             Leave(client);
-            EcgMetrics.StreamRefused();
+            metrics.Refused();
             return StreamAdmission.ClientFull;
         }
         if (Interlocked.Increment(ref _open) <= Limit)
         {
-            EcgMetrics.StreamOpened();
+            metrics.Opened();
             return StreamAdmission.Admitted;
         }
         Interlocked.Decrement(ref _open);
         Leave(client);
-        EcgMetrics.StreamRefused();
+        metrics.Refused();
         return StreamAdmission.SiloFull;
     }
 
@@ -91,7 +90,7 @@ public sealed class StreamLimiter(IOptions<ApiOptions> options, ILogger<StreamLi
         {
             Interlocked.Decrement(ref _open);
             Leave(client);
-            EcgMetrics.StreamClosed();
+            metrics.Closed();
         }
     }
 

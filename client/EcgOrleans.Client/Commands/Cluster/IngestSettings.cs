@@ -52,6 +52,7 @@ internal sealed class IngestSettings : RunSettings, IRecordOptions
     public override ValidationResult Validate()
     {
         if (Run is null) return ValidationResult.Error("--run is required");
+        if (AnalysisProblem() is { } analysis) return ValidationResult.Error(analysis);
         if (Parallel is < 1 or > 256) return ValidationResult.Error("--parallel must be between 1 and 256");
         if (!(ChunkSeconds is > 0 and <= 600)) return ValidationResult.Error("--chunk-seconds must be in (0, 600]");
         if (Out is not null && string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out needs a folder");

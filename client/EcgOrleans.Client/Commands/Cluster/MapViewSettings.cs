@@ -2,6 +2,7 @@ using System.ComponentModel;
 using EcgOrleans.Client.Cluster;
 using EcgOrleans.Client.Maps;
 using EcgOrleans.Client.Rendering;
+using EcgOrleans.Ml.ClassMaps;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -20,7 +21,7 @@ internal class MapViewSettings : ClusterSettings
 
     [CommandOption("--grouping <GROUPING>")]
     [Description("reference, predicted, cell or all (default reference).")]
-    public string Grouping { get; init; } = "reference";
+    public string Grouping { get; init; } = ClassMapGrouping.Reference.Name;
 
     [CommandOption("--class <CLASS>")]
     [Description("Only maps of this AAMI class (N, S, V, F, Q); a confusion cell as reference-predicted, e.g. V-N.")]

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using EcgOrleans.Abstractions;
 using EcgOrleans.Client.Cluster;
+using EcgOrleans.Ml.Saliency;
 using Spectre.Console.Cli;
 
 namespace EcgOrleans.Client.Commands.Cluster;
@@ -18,13 +19,30 @@ internal abstract class RunSettings : ClusterSettings
 
     [CommandOption("--method <METHOD>")]
     [Description("Saliency method: vanilla, gradxinput, smoothgrad, ig, occlusion, gradcam.")]
-    public string Method { get; init; } = "vanilla";
+    public string Method { get; init; } = SaliencyMethods.Name(SaliencyMethodKind.Vanilla);
 
     [CommandOption("--target <TARGET>")]
     [Description("Class each map explains: predicted or reference.")]
-    public string Target { get; init; } = "predicted";
+    public string Target { get; init; } = SaliencyTarget.Predicted.Name;
 
-    public RunRequest RunRequest() => new(Model, Method, Target);
+    /// <summary>The run asked for, with the method and target in their one spelling (<see cref="AnalysisProblem"/> first).</summary>
+    public RunRequest RunRequest() => new(Model, SaliencyMethods.Name(SaliencyMethods.Parse(Method)), SaliencyTarget.Parse(Target).Name);
+
+    /// <summary>What is wrong with --method or --target, or null: the message names the value and the valid ones.</summary>
+    public string? AnalysisProblem() => Problem("--method", () => SaliencyMethods.Parse(Method)) ?? Problem("--target", () => SaliencyTarget.Parse(Target));
+
+    private static string? Problem<T>(string option, Func<T> parse)
+    {
+        try
+        {
+            parse();
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"{option}: {e.Message}";
+        }
+    }
 }
 
 internal static class RunDefaults

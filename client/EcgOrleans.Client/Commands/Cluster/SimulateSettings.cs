@@ -30,6 +30,7 @@ internal sealed class SimulateSettings : RunSettings
     public override ValidationResult Validate()
     {
         if (Run is null) return ValidationResult.Error("--run is required");
+        if (AnalysisProblem() is { } analysis) return ValidationResult.Error(analysis);
         if (Monitors is < 1 or > MaxMonitors) return ValidationResult.Error($"--monitors {Monitors}: give 1 to {MaxMonitors}");
         if (!(Speed > 0) || Speed > MaxSpeed)
             return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--speed {Speed}: give more than 0 and at most {MaxSpeed}"));

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using EcgOrleans.Client.Data;
 using EcgOrleans.Client.Options;
+using EcgOrleans.Signal.Beats;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -42,8 +43,8 @@ internal sealed class EvaluateSettings : CommandSettings
         if (Checkpoint is null) return ValidationResult.Error("--checkpoint FILE is required");
         if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data DIR is required: a folder of annotated WFDB records");
         if (ProtocolOption.Problem(Protocol, Split) is { } problem) return ValidationResult.Error(problem);
-        if (RecordSet is { } set && set is not ("ds1" or "ds2" or "paced" or "all"))
-            return ValidationResult.Error($"--split '{Split}' is not one of ds1, ds2, paced, all (or the protocols intra, inter)");
+        if (RecordSet is { } set && !DatasetSplits.IsName(set))
+            return ValidationResult.Error($"--split '{Split}' is not one of {string.Join(", ", DatasetSplits.Names)} (or the protocols intra, inter)");
         if (RecordSet is not null && Records is not null) return ValidationResult.Error("give --split or --records, not both");
         if (KeepGoing && ProtocolName == "intra")
             return ValidationResult.Error("--keep-going cannot be used with --protocol intra: its test beats are drawn from every DS1 and DS2 beat, so every record must read");

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using EcgOrleans.Client.Data;
+using EcgOrleans.Signal.Beats;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -34,8 +35,8 @@ internal sealed class ResampleSettings : CommandSettings
         if (To is not { } hz || !(hz > 0) || !double.IsFinite(hz))
             return ValidationResult.Error($"--to {To?.ToString(CultureInfo.InvariantCulture) ?? "HZ"} is required: give a positive sampling frequency in Hz");
         if (Path.GetFullPath(Data) == Path.GetFullPath(Out)) return ValidationResult.Error("--out is --data: the copies would overwrite the records");
-        if (Split is not null && Split.ToLowerInvariant() is not ("ds1" or "ds2" or "paced" or "all"))
-            return ValidationResult.Error($"--split '{Split}' is not one of ds1, ds2, paced, all");
+        if (Split is not null && !DatasetSplits.IsName(Split))
+            return ValidationResult.Error($"--split '{Split}' is not one of {string.Join(", ", DatasetSplits.Names)}");
         if (Split is not null && Records is not null) return ValidationResult.Error("give --split or --records, not both");
         return ValidationResult.Success();
     }

@@ -19,7 +19,7 @@ internal sealed class TrainSettings : CommandSettings
     [CommandOption("--model <ARCH>"), Description("kachuee (Kachuee et al. 2018 residual CNN) or resnet (Hannun-style 1-D ResNet).")]
     public string Model { get; init; } = KachueeCnn.ArchitectureName;
 
-    [CommandOption("--representation <REP>"), Description("window (256 samples at 360 Hz) or kachuee (187 at 125 Hz, zero-padded).")]
+    [CommandOption("--representation <REP>"), Description("Beats: window (256 samples at 360 Hz) or kachuee (the paper's 187 at 125 Hz, zero-padded; not the --model of that name).")]
     public string Representation { get; init; } = "window";
 
     [CommandOption("--protocol <PROTOCOL>"), Description(ProtocolOption.Description + " Default inter.")]
