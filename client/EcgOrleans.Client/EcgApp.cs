@@ -83,9 +83,6 @@ internal sealed class EcgApp : ICommandApp
         throw new InvalidOperationException($"{command.Name} takes no settings type");
     }
 
-    /// <summary>Columns of output written to a file or a pipe: wide enough that no line wraps.</summary>
-    public const int RedirectedWidth = 1000;
-
     /// <summary>The exit code of a command stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
 
