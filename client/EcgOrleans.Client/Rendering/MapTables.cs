@@ -38,11 +38,11 @@ internal static class MapTables
     {
         var axis = BeatAxis.Of(run.Config);
         var scale = MapFigures.SaliencyScale(run.Maps);
-        var table = NewTable(scale, comparing: false, colour);
+        var table = NewTable(scale, comparing: false, colour, out var notes);
         foreach (var map in run.Maps)
             table.AddRow(Markup.Escape(map.Key), Count(map.Count), Curve(map, width, scale, colour), Share(MapFigures.RhythmShare(map)), Peak(map, axis));
         if (run.Maps.Count == 0) table.AddRow("[grey]no class maps yet[/]", "", "", "", "");
-        return new Rows(new Markup(Markup.Escape(Describe(run))), table);
+        return new Rows(new IRenderable?[] { new Markup(Markup.Escape(Describe(run))), table, notes }.OfType<IRenderable>());
     }
 
     /// <summary>A line describing each run (A and B), then three rows per class map: A, B, and A − B.</summary>
@@ -53,7 +53,7 @@ internal static class MapTables
         var pairs = MapComparison.Pair(first.Maps, second.Maps);
         var differences = pairs.Select(MapComparison.Difference).ToList();
         var differenceScale = MapComparison.Scale(differences);
-        var table = NewTable(scale, comparing: true, colour, colour
+        var table = NewTable(scale, comparing: true, colour, out var notes, colour
             ? string.Create(CultureInfo.InvariantCulture,
                 $"\nA−B: height |Δ saliency| (full block {differenceScale:0.###}), [{ColourMaps.Diverging(1).Hex}]red[/] where A leans more, [{ColourMaps.Diverging(-1).Hex}]blue[/] where B does")
             : string.Create(CultureInfo.InvariantCulture,
@@ -75,7 +75,8 @@ internal static class MapTables
                 difference.MeanAbsoluteSaliency is { } mad ? $"|Δ| {mad.ToString("0.000", CultureInfo.InvariantCulture)}" : "");
         }
         if (pairs.Count == 0) table.AddRow("[grey]no class maps yet[/]", "", "", "", "", "");
-        return new Rows(new Markup($"[bold]A[/] = {Markup.Escape(Describe(first))}"), new Markup($"[bold]B[/] = {Markup.Escape(Describe(second))}"), table);
+        return new Rows(new IRenderable?[] { new Markup($"[bold]A[/] = {Markup.Escape(Describe(first))}"), new Markup($"[bold]B[/] = {Markup.Escape(Describe(second))}"), table, notes }
+            .OfType<IRenderable>());
     }
 
     /// <summary>Why a pair has no difference row, in fewer columns than the narrowest sparkline.</summary>
@@ -106,8 +107,9 @@ internal static class MapTables
         return colour ? Sparkline.Markup(cells) : Sparkline.Glyphs(cells) + "\n" + Sparkline.Signs(difference, width, scale);
     }
 
-    private static Table NewTable(double scale, bool comparing, bool colour, string extraCaption = "")
+    private static Table NewTable(double scale, bool comparing, bool colour, out IRenderable? notes, string extraCaption = "")
     {
+        notes = null;
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("map");
         if (comparing) table.AddColumn("run");
@@ -118,8 +120,11 @@ internal static class MapTables
         var saliency = colour
             ? string.Create(CultureInfo.InvariantCulture, $"average beat coloured by mean saliency: 0 {Legend()} {scale:0.###}")
             : string.Create(CultureInfo.InvariantCulture, $"average beat, its mean saliency under it as digits: 0 none to 9 at {scale:0.###}");
-        table.Caption(string.Create(CultureInfo.InvariantCulture,
-            $"{saliency}  ·  rhythm: share of the saliency on RR features  ·  peak: where the waveform saliency peaks, ms from R{extraCaption}"));
+        var caption = string.Create(CultureInfo.InvariantCulture,
+            $"{saliency}  ·  rhythm: share of the saliency on RR features  ·  peak: where the waveform saliency peaks, ms from R{extraCaption}");
+        // A caption is as wide as its table and wraps mid-sentence; without colour (a file, a pipe) it follows the table as lines.
+        if (colour) table.Caption(caption);
+        else notes = new Markup(caption);
         return table;
     }
 
