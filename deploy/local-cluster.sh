@@ -11,7 +11,7 @@
 #
 # Silo I listens on silo port 11110+I, gateway 30000+I-1 and HTTP 8080+I-1 (bases settable below).
 # Settings: ECG_REDIS (default 127.0.0.1:6379), ECG_SILO_DLL (a built silo; default: build it in Release),
-# ECG_CLUSTER_DIR (pid and log folder; default deploy/.local-cluster), ECG_CLUSTER_ID,
+# ECG_CLUSTER_DIR (pid and log folder; default deploy/.local-cluster), ECG_CLUSTER_ID and ECG_SERVICE_ID (ecg, ecg-orleans: the client's),
 # ECG_SILO_PORT_BASE (11110), ECG_GATEWAY_PORT_BASE (30000), ECG_HTTP_PORT_BASE (8080).
 # ECG_TLS=1: mutual TLS between silos and for clients, with development certificates that deploy/dev-certs.sh
 # makes in ECG_TLS_DIR (default: the cluster folder's tls/); clients then need the printed --tls-* options.
@@ -23,7 +23,8 @@ state="${ECG_CLUSTER_DIR:-$root/deploy/.local-cluster}"
 redis="${ECG_REDIS:-127.0.0.1:6379}"
 redis_host="${redis%:*}"
 redis_port="${redis##*:}"
-cluster_id="${ECG_CLUSTER_ID:-ecg-local}"
+cluster_id="${ECG_CLUSTER_ID:-ecg}"
+service_id="${ECG_SERVICE_ID:-ecg-orleans}"
 silo_base="${ECG_SILO_PORT_BASE:-11110}"
 gateway_base="${ECG_GATEWAY_PORT_BASE:-30000}"
 http_base="${ECG_HTTP_PORT_BASE:-8080}"
@@ -64,7 +65,7 @@ start_silo() {
   # MALLOC_ARENA_MAX=2: bounds the C heap LibTorch's tensors come from (see deploy/Dockerfile).
   rm -f "$state/silo-$i.exit" "$state/silo-$i.pid"
   # The silo runs under a watcher shell that writes its exit status to silo-I.exit (what "term" reports).
-  env ${tls_env[@]+"${tls_env[@]}"} MALLOC_ARENA_MAX=2 Ecg__Clustering=redis Ecg__Storage=redis Ecg__Redis="$redis" Ecg__ClusterId="$cluster_id" \
+  env ${tls_env[@]+"${tls_env[@]}"} MALLOC_ARENA_MAX=2 Ecg__Clustering=redis Ecg__Storage=redis Ecg__Redis="$redis" Ecg__ClusterId="$cluster_id" Ecg__ServiceId="$service_id" \
   Ecg__SiloPort=$((silo_base + i)) Ecg__GatewayPort=$((gateway_base + i - 1)) Urls="http://127.0.0.1:$((http_base + i - 1))" \
     nohup bash -c 'dotnet "$1" & echo $! >"$2.pid"; wait $!; echo $? >"$2.exit"' _ "$dll" "$state/silo-$i" >"$state/silo-$i.log" 2>&1 &
   for _ in $(seq 50); do [ -s "$state/silo-$i.pid" ] && break; sleep 0.1; done
@@ -102,7 +103,11 @@ case "${1:-}" in
     dll="$(silo_dll)"
     for i in $(seq 1 "$n"); do start_silo "$i" "$dll"; done
     for i in $(seq 1 "$n"); do wait_ready "$i"; done
-    echo "cluster '$cluster_id' of $n silos is up; connect with: ecg ... --gateway 127.0.0.1:$gateway_base (or --redis $redis)"
+    # The ids are ecg's defaults unless ECG_CLUSTER_ID or ECG_SERVICE_ID changed them: then the hint passes them.
+    ids=""
+    [ "$cluster_id" != "ecg" ] && ids+=" --cluster-id $cluster_id"
+    [ "$service_id" != "ecg-orleans" ] && ids+=" --service-id $service_id"
+    echo "cluster '$cluster_id' of $n silos is up; connect with: ecg ingest --synthetic --run first --gateway 127.0.0.1:$gateway_base$ids (or --redis $redis$ids)"
     if [ ${#tls_env[@]} -gt 0 ]; then
       echo "with mutual TLS: add --tls-cert $tls_dir/client.pem --tls-key $tls_dir/client.key --tls-ca $tls_dir/ca.pem"
     fi

@@ -42,6 +42,8 @@ internal sealed class EcgApp : ICommandApp
             {
                 // Errors name what was wrong (record, file, field); a stack trace would bury that.
                 var inner = exception is CommandAppException { InnerException: { } cause } ? cause : exception;
+                // Ctrl+C while a command waits: the wait it cut short is no error of its own.
+                if (inner is OperationCanceledException) return Fail("interrupted", Interrupted);
                 return Fail(inner.Message);
             });
             foreach (var add in _commands) add(config);
@@ -81,9 +83,18 @@ internal sealed class EcgApp : ICommandApp
         throw new InvalidOperationException($"{command.Name} takes no settings type");
     }
 
-    private static int Fail(string message)
+    /// <summary>The exit code of a command stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>An error on standard error, on one line: a log or a pipe gets it unwrapped, a terminal in red.</summary>
+    private static int Fail(string message, int exitCode = 1)
     {
-        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
-        return 1;
+        if (Console.IsErrorRedirected) Console.Error.WriteLine($"error: {message}");
+        else
+        {
+            var error = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            error.MarkupLineInterpolated($"[red]error:[/] {message}");
+        }
+        return exitCode;
     }
 }

@@ -1,4 +1,9 @@
 using EcgOrleans.Client;
+using EcgOrleans.Client.Output;
+using Spectre.Console;
+
+// Into a file or a pipe, Spectre would wrap every line at 80 columns, mid-sentence: a log line stays whole instead.
+if (Console.IsOutputRedirected) AnsiConsole.Console = RedirectedOutput.Create(Console.Out);
 
 // The first Ctrl+C asks the running command to stop cleanly (a live session prints its summary); a second one ends the process.
 using var cancellation = new CancellationTokenSource();

@@ -40,6 +40,46 @@ public sealed class MapTablesTests
         Assert.Contains("|Δ|", difference);
     }
 
+    [Fact]
+    public void Without_colour_a_run_table_prints_the_saliency_as_digits_under_each_beat()
+    {
+        var run = Maps.Run("r1", Maps.Window("reference/N", 1234, peak: 100), Maps.Window("reference/V", 56, peak: 164, height: 0.4f));
+
+        var text = MapTables.ToPlainText(MapTables.Single(run, 32, colour: false), width: 200);
+
+        var digits = text.Split('\n').Select(l => Cells(l).ElementAtOrDefault(3) ?? "").Where(c => System.Text.RegularExpressions.Regex.IsMatch(c, "^[0-9]{32}$")).ToList();
+        Assert.Equal(2, digits.Count);
+        // Each bump sits in one column of 8 samples (100 of 256 in column 12, 164 in column 20); the V map's is half as high.
+        Assert.Equal(12, digits[0].IndexOf(digits[0].Max()));
+        Assert.Equal(20, digits[1].IndexOf(digits[1].Max()));
+        Assert.InRange(digits[0].Max(), '7', '9');
+        Assert.InRange(digits[1].Max(), '3', '5');
+        Assert.Equal('0', digits[0][0]);
+        // The legend follows the table as a line of its own, not a caption cut to the table's width.
+        Assert.Contains("\naverage beat, its mean saliency under it as digits: 0 none to 9 at 0.8  ·  rhythm: share of the saliency on RR features  ·  peak:", text);
+    }
+
+    [Fact]
+    public void Without_colour_a_difference_row_marks_where_each_run_leans_more()
+    {
+        var first = Maps.Run("a", Maps.Window("reference/N", 100, peak: 64));
+        var second = Maps.Run("b", Maps.Window("reference/N", 90, peak: 192, run: "b"));
+
+        var text = MapTables.ToPlainText(MapTables.Compare(first, second, 32, colour: false), width: 200);
+
+        var signs = Assert.Single(text.Split('\n').Select(l => Cells(l).ElementAtOrDefault(4) ?? ""), c => System.Text.RegularExpressions.Regex.IsMatch(c, "^[-+.]{32}$"));
+        Assert.Equal('+', signs[8]);
+        Assert.Equal('-', signs[24]);
+        Assert.Equal('.', signs[0]);
+    }
+
+    [Theory]
+    [InlineData(new[] { 0f, 1f / 3, 1f }, 1.0, "039")]
+    [InlineData(new[] { 2f, -1f, float.NaN }, 1.0, "900")]
+    [InlineData(new[] { 0.5f, 0.5f }, 0.5, "99")]
+    public void Saliency_digits_run_from_0_to_9_at_the_scale(float[] saliency, double scale, string digits) =>
+        Assert.Equal(digits, Sparkline.Digits(saliency, saliency.Length, scale));
+
     private static string[] Cells(string row) => [.. row.Split('│').Select(c => c.Trim())];
 
     /// <summary>The beats column of a comparison row: map, run, beats, ...</summary>

@@ -48,6 +48,19 @@ public sealed class CommandTests(SiloFixture silo)
     }
 
     [Fact]
+    public async Task A_silo_of_another_cluster_id_is_told_apart_from_an_absent_one_within_ten_seconds()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var e = await Assert.ThrowsAsync<ClusterConnectionException>(() =>
+            Cli.RunAsync("maps", "--gateway", silo.Gateway, "--run", "x", "--cluster-id", "not-this-one"));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.StartsWith($"a silo listens at {silo.Gateway} but refused cluster id 'not-this-one'", e.Message);
+        Assert.Contains("pass the --cluster-id", e.Message);
+    }
+
+    [Fact]
     public async Task Watch_shows_a_run_and_its_comparison_for_the_seconds_asked_and_refuses_an_unknown_run()
     {
         var first = await silo.NewRunAsync("watch-a");

@@ -22,6 +22,36 @@ public sealed class IngestTests(SiloFixture silo)
         ClassCounts.Of((await RunMaps.ReadAsync(silo.Grains, run, MapSelection.All)).Maps, ClassMapGrouping.Reference);
 
     [Fact]
+    public async Task Without_a_terminal_an_ingest_prints_a_line_per_finished_record_and_no_bars()
+    {
+        var run = await silo.NewRunAsync("log-lines");
+        var source = new SyntheticSource(seed: 4, records: 3, seconds: 30);
+        var log = new StringWriter();
+        var original = Spectre.Console.AnsiConsole.Console;
+        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Ansi = Spectre.Console.AnsiSupport.No,
+            Interactive = Spectre.Console.InteractionSupport.No,
+            Out = new Spectre.Console.AnsiConsoleOutput(log),
+        });
+        SourceIngestion.Summary summary;
+        try
+        {
+            summary = await SourceIngestion.IngestAsync(silo.Grains, run.Name, source, parallel: 2, chunkSeconds: 10, CancellationToken.None);
+        }
+        finally
+        {
+            Spectre.Console.AnsiConsole.Console = original;
+        }
+
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('s')).ToList();
+        Assert.Equal(["s001", "s002", "s003"], lines.Where(l => l.Contains(" done: ")).Select(l => l[..4]).Order());
+        Assert.Contains(lines, l => l.Contains("; 3/3 records done, ") && l.Contains(" 100% after "));
+        Assert.DoesNotContain(lines, l => l.Contains(": 0%") || l.Contains('━'));
+        Assert.Equal(3, summary.Records);
+    }
+
+    [Fact]
     public async Task A_synthetic_record_uploaded_counts_its_AAMI_beats_exactly()
     {
         var run = await silo.NewRunAsync("upload");

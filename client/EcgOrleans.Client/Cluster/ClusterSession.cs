@@ -37,7 +37,11 @@ internal sealed class ClusterSession : IAsyncDisposable
         // Orleans errors matter while the session works; once it stops, a lone silo logs every grain it cannot migrate
         // and every call still in flight: noise for a command that has finished.
         var stopping = new StrongBox<bool>();
-        builder.Logging.AddFilter("Orleans", level => level >= (stopping.Value ? LogLevel.Critical : LogLevel.Error));
+        // While a client connects, its failures are the one-line error ClusterConnection gives; Orleans would log each
+        // attempt with a stack trace.
+        var connecting = new StrongBox<bool>(!settings.InProcess);
+        builder.Logging.AddFilter("Orleans", level => level >= (stopping.Value || connecting.Value ? LogLevel.Critical : LogLevel.Error));
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", level => level >= (connecting.Value ? LogLevel.Critical : LogLevel.Warning));
         if (settings.InProcess)
         {
             // Free ports, so an in-process silo never collides with a silo already running here.
@@ -60,6 +64,7 @@ internal sealed class ClusterSession : IAsyncDisposable
                 if (settings.Redis is { } redis) client.UseRedisClustering(o => o.ConfigurationOptions = EcgSiloHosting.RedisOptions(redis));
                 else client.UseStaticClustering(Gateways(settings.Gateway));
                 if (settings.Tls.Enabled) client.UseEcgTls(settings.Tls);
+                client.UseConnectionRetryFilter(ClusterConnection.RetryFilter());
                 client.Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = settings.ClusterId;
@@ -68,17 +73,21 @@ internal sealed class ClusterSession : IAsyncDisposable
             });
         }
         var host = builder.Build();
-        try
+        if (settings.InProcess)
         {
             await host.StartAsync(cancellation);
+            return new ClusterSession(host, inProcess: true, stopping);
         }
-        catch (Exception e) when (!settings.InProcess && e is not OperationCanceledException)
+        try
+        {
+            await ClusterConnection.ConnectAsync(host, settings, cancellation);
+        }
+        catch
         {
             host.Dispose();
-            throw new InvalidOperationException(
-                $"cannot reach a silo at {settings.Redis ?? settings.Gateway ?? "127.0.0.1:30000"} ({e.Message}); start one with `dotnet run --project silo/EcgOrleans.Silo` or pass --in-process" +
-                (settings.Tls.Enabled ? "; check that --tls-cert and --tls-ca match the silos' CA" : "; silos with TLS need --tls-cert, --tls-key and --tls-ca"), e);
+            throw;
         }
+        connecting.Value = false;
         return new ClusterSession(host, settings.InProcess, stopping);
     }
 
@@ -97,7 +106,7 @@ internal sealed class ClusterSession : IAsyncDisposable
 
     internal static IPEndPoint[] Gateways(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text)) return [new IPEndPoint(IPAddress.Loopback, 30000)];
+        if (string.IsNullOrWhiteSpace(text)) text = ClusterDefaults.Gateway;
         return [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse)];
 
         static IPEndPoint Parse(string endpoint)

@@ -8,7 +8,7 @@ namespace EcgOrleans.Client.Cluster;
 internal class ClusterSettings : CommandSettings
 {
     [CommandOption("--gateway <HOST:PORT>")]
-    [Description("Gateway of a running silo (default 127.0.0.1:30000). Repeat or comma-separate for several.")]
+    [Description("Gateway of a running silo (default " + ClusterDefaults.Gateway + "). Comma-separate several.")]
     public string? Gateway { get; init; }
 
     [CommandOption("--redis <CONNECTION>")]
@@ -39,8 +39,10 @@ internal class ClusterSettings : CommandSettings
     public TlsSettings Tls => new() { Certificate = TlsCertificate, Key = TlsKey, Ca = TlsCa, Password = TlsPassword };
 
     [CommandOption("--cluster-id <ID>")]
-    public string ClusterId { get; init; } = "ecg";
+    [Description("Cluster id the silos run with (default " + ClusterDefaults.ClusterId + ", as `ecg silo`, the silo project and deploy/local-cluster.sh use).")]
+    public string ClusterId { get; init; } = ClusterDefaults.ClusterId;
 
     [CommandOption("--service-id <ID>")]
-    public string ServiceId { get; init; } = "ecg-orleans";
+    [Description("Service id the silos run with (default " + ClusterDefaults.ServiceId + ").")]
+    public string ServiceId { get; init; } = ClusterDefaults.ServiceId;
 }

@@ -70,6 +70,26 @@ internal static class Sparkline
         return [.. bins.Select(d => new SparkCell(Levels[Level(Math.Abs(d), 0, s)], ColourMaps.Diverging(d / s)))];
     }
 
+    /// <summary>The glyphs of the cells alone, for output without colour.</summary>
+    public static string Glyphs(IReadOnlyList<SparkCell> cells) => new([.. cells.Select(c => c.Glyph)]);
+
+    /// <summary>
+    /// Saliency as one digit per column, 0 (none) to 9 (<paramref name="scale"/> or more): what the colours of
+    /// <see cref="Beat"/> show, for output without colour.
+    /// </summary>
+    public static string Digits(ReadOnlySpan<float> saliency, int width, double scale)
+    {
+        var s = scale > 0 ? scale : 1;
+        return new([.. Resample(saliency, width).Select(v => (char)('0' + Math.Clamp((int)Math.Round(9 * (double.IsFinite(v) ? v : 0) / s), 0, 9)))]);
+    }
+
+    /// <summary>The sign of a difference per column: '+' where the first run leans more, '-' where the second does, '.' where the glyph is the lowest.</summary>
+    public static string Signs(ReadOnlySpan<float> difference, int width, double scale)
+    {
+        var s = scale > 0 ? scale : 1;
+        return new([.. Resample(difference, width).Select(d => Level(Math.Abs(d), 0, s) == 0 ? '.' : d > 0 ? '+' : '-')]);
+    }
+
     /// <summary>Spectre markup of the cells, one colour tag per run of equal colours.</summary>
     public static string Markup(IReadOnlyList<SparkCell> cells)
     {

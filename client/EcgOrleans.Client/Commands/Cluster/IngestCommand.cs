@@ -40,7 +40,7 @@ internal sealed class IngestCommand : AsyncCommand<IngestSettings>
             if (session.InProcess)
             {
                 var reference = maps with { Maps = [.. maps.Maps.Where(m => new MapSelection(ClassMapGrouping.Reference, null).Matches(m.Key))] };
-                AnsiConsole.Write(MapTables.Single(reference, MapTables.AutoWidth(AnsiConsole.Profile.Width, comparing: false)));
+                AnsiConsole.Write(MapTables.Single(reference, MapTables.AutoWidth(AnsiConsole.Profile.Width, comparing: false), MapTables.ConsoleHasColour));
             }
             if (settings.Out is { } directory)
             {

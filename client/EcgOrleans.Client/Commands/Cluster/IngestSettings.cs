@@ -30,10 +30,10 @@ internal sealed class IngestSettings : RunSettings, IRecordOptions
     [CommandOption("--seconds <S>"), Description(RecordOptions.SecondsDescription)]
     public double? Seconds { get; init; }
 
-    [CommandOption("--parallel <N>"), Description("Records streamed at once.")]
+    [CommandOption("--parallel <N>"), Description("Records streamed at once (default 4).")]
     public int Parallel { get; init; } = 4;
 
-    [CommandOption("--chunk-seconds <S>")]
+    [CommandOption("--chunk-seconds <S>"), Description("Seconds of signal per chunk sent to a record grain (default 30).")]
     public double ChunkSeconds { get; init; } = 30;
 
     [CommandOption(RecordRefusals.Option), Description(RecordRefusals.Description)]

@@ -19,7 +19,7 @@ internal sealed class MapsCommand : AsyncCommand<MapsSettings>
         var second = settings.Compare is { } other ? await RunMaps.ReadAsync(session.Grains, other, selection, cancellation) : null;
 
         if (settings.Json) Console.WriteLine(JsonSerializer.Serialize(MapsReport.Of(first, second), JsonOutput.Options));
-        else AnsiConsole.Write(second is null ? MapTables.Single(first, settings.SparklineWidth(false)) : MapTables.Compare(first, second, settings.SparklineWidth(true)));
+        else AnsiConsole.Write(second is null ? MapTables.Single(first, settings.SparklineWidth(false), MapTables.ConsoleHasColour) : MapTables.Compare(first, second, settings.SparklineWidth(true), MapTables.ConsoleHasColour));
 
         if (settings.Png is { } directory)
         {

@@ -14,15 +14,15 @@ internal abstract class RunSettings : ClusterSettings
     public string? Run { get; init; }
 
     [CommandOption("--model <MODEL>")]
-    [Description("Model name (its active version) or name@version, used when the run is created.")]
+    [Description("Model name (its active version) or name@version, used when the run is created (default " + RunDefaults.Model + ").")]
     public string Model { get; init; } = RunDefaults.Model;
 
     [CommandOption("--method <METHOD>")]
-    [Description("Saliency method: vanilla, gradxinput, smoothgrad, ig, occlusion, gradcam.")]
+    [Description("Saliency method: vanilla (the default), gradxinput, smoothgrad, ig, occlusion, gradcam.")]
     public string Method { get; init; } = SaliencyMethods.Name(SaliencyMethodKind.Vanilla);
 
     [CommandOption("--target <TARGET>")]
-    [Description("Class each map explains: predicted or reference.")]
+    [Description("Class each map explains: predicted (the default) or reference.")]
     public string Target { get; init; } = SaliencyTarget.Predicted.Name;
 
     /// <summary>The run asked for, with the method and target in their one spelling (<see cref="AnalysisProblem"/> first).</summary>

@@ -70,7 +70,7 @@ internal sealed class WatchCommand : AsyncCommand<WatchSettings>
         var beatsPerSecond = rate.Update(first.Beats + (second?.Beats ?? 0));
         var header = new Markup(string.Create(CultureInfo.InvariantCulture,
             $"[bold]{DateTime.Now:HH:mm:ss}[/]  {first.Beats + (second?.Beats ?? 0):#,0} beats  [grey]{beatsPerSecond:0} beats/s · {subscriptions.Watcher.Pushes} pushes · Ctrl+C stops[/]"));
-        var table = second is null ? MapTables.Single(first, settings.SparklineWidth(false)) : MapTables.Compare(first, second, settings.SparklineWidth(true));
+        var table = second is null ? MapTables.Single(first, settings.SparklineWidth(false), MapTables.ConsoleHasColour) : MapTables.Compare(first, second, settings.SparklineWidth(true), MapTables.ConsoleHasColour);
         return new Rows(header, table);
     }
 

@@ -68,7 +68,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         if (!quiet)
         {
             AnsiConsole.Write(MapTables.Compare(DemoParts.Only(first, ClassMapGrouping.Reference), DemoParts.Only(second, ClassMapGrouping.Reference),
-                settings.SparklineWidth(comparing: true)));
+                settings.SparklineWidth(comparing: true), MapTables.ConsoleHasColour));
             AnsiConsole.Write(DemoParts.CountsTable(expected, maps));
         }
 

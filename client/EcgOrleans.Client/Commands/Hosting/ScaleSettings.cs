@@ -10,10 +10,11 @@ namespace EcgOrleans.Client.Commands.Hosting;
 internal sealed class ScaleSettings : DataSettings
 {
     [CommandOption("--silos <LIST>")]
-    [Description("Silo counts to measure, e.g. 1,2,4 (silo processes on this machine).")]
+    [Description("Silo counts to measure (default 1,2,4; silo processes on this machine).")]
     public string Silos { get; init; } = "1,2,4";
 
     [CommandOption("--model <MODEL>")]
+    [Description("Model the runs score with (default " + RunDefaults.Model + ").")]
     public string Model { get; init; } = RunDefaults.Model;
 
     [CommandOption("--models <DIR>")]

@@ -18,13 +18,13 @@ internal sealed class CalibrateSettings : CommandSettings
     [CommandOption("--out <FILE>"), Description("Calibrated checkpoint to write (may be --checkpoint itself).")]
     public string? Out { get; init; }
 
-    [CommandOption("--class <CLASS>"), Description("AAMI class whose logit offset is chosen (N, S, V, F or Q).")]
+    [CommandOption("--class <CLASS>"), Description("AAMI class whose logit offset is chosen (N, S, V, F or Q; default V).")]
     public string Class { get; init; } = "V";
 
-    [CommandOption("--limit <L>"), Description("Offsets tried: -L..+L.")]
+    [CommandOption("--limit <L>"), Description("Offsets tried: -L..+L (default 3).")]
     public float Limit { get; init; } = DecisionBiasCalibration.DefaultLimit;
 
-    [CommandOption("--step <D>"), Description("Grid step of the offsets tried.")]
+    [CommandOption("--step <D>"), Description("Grid step of the offsets tried (default 0.05).")]
     public float Step { get; init; } = DecisionBiasCalibration.DefaultStep;
 
     public override ValidationResult Validate()

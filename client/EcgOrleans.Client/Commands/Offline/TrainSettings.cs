@@ -16,10 +16,10 @@ internal sealed class TrainSettings : CommandSettings
     [CommandOption("--data <DIR>"), Description("Folder of the MIT-BIH Arrhythmia Database (100.hea, 100.dat, 100.atr, ...).")]
     public string? Data { get; init; }
 
-    [CommandOption("--model <ARCH>"), Description("kachuee (Kachuee et al. 2018 residual CNN) or resnet (Hannun-style 1-D ResNet).")]
+    [CommandOption("--model <ARCH>"), Description("kachuee (Kachuee et al. 2018 residual CNN; the default) or resnet (Hannun-style 1-D ResNet).")]
     public string Model { get; init; } = KachueeCnn.ArchitectureName;
 
-    [CommandOption("--representation <REP>"), Description("Beats: window (256 samples at 360 Hz) or kachuee (the paper's 187 at 125 Hz, zero-padded; not the --model of that name).")]
+    [CommandOption("--representation <REP>"), Description("Beats: window (256 samples at 360 Hz; the default) or kachuee (the paper's 187 at 125 Hz, zero-padded; not the --model of that name).")]
     public string Representation { get; init; } = "window";
 
     [CommandOption("--protocol <PROTOCOL>"), Description(ProtocolOption.Description + " Default inter.")]
@@ -28,19 +28,19 @@ internal sealed class TrainSettings : CommandSettings
     [CommandOption("--split <SPLIT>", IsHidden = true), Description("Deprecated name of --protocol.")]
     public string? Split { get; init; }
 
-    [CommandOption("--epochs <N>")]
+    [CommandOption("--epochs <N>"), Description("Training epochs at most (default 20; --patience may stop sooner).")]
     public int Epochs { get; init; } = 20;
 
-    [CommandOption("--seed <S>")]
+    [CommandOption("--seed <S>"), Description("Seed of the weights, the draws and the validation records (default 1).")]
     public int Seed { get; init; } = 1;
 
     [CommandOption("--out <FILE>"), Description("Checkpoint to write.")]
     public string? Out { get; init; }
 
-    [CommandOption("--threads <T>"), Description("Torch threads (results are reproducible for a fixed count).")]
+    [CommandOption("--threads <T>"), Description("Torch threads (default: one per core; results are reproducible for a fixed count).")]
     public int Threads { get; init; } = Math.Max(1, Environment.ProcessorCount);
 
-    [CommandOption("--batch <B>")]
+    [CommandOption("--batch <B>"), Description("Beats per training batch (default 128).")]
     public int Batch { get; init; } = 128;
 
     [CommandOption("--epoch-beats <K>"), Description("Beats per epoch (default: the whole training set); with --balancing resample, drawn by class weight.")]
@@ -49,28 +49,28 @@ internal sealed class TrainSettings : CommandSettings
     [CommandOption("--augment"), Description("Perturb training beats: ±10 ms shift, ±10 % amplitude, small offset and noise.")]
     public bool Augment { get; init; }
 
-    [CommandOption("--rate-jitter <F>"), Description("Multiply the average-RR feature of training beats by a factor in [1/F, F] (1: off), so that heart rate cannot name the patient.")]
+    [CommandOption("--rate-jitter <F>"), Description("Multiply the average-RR feature of training beats by a factor in [1/F, F] (default 1: off), so that heart rate cannot name the patient.")]
     public double RateJitter { get; init; } = 1;
 
     [CommandOption("--average <DECAY>"), Description("Validate and keep an exponential moving average of the weights with this decay per step (0: off), e.g. 0.998.")]
     public double Average { get; init; }
 
-    [CommandOption("--weight-decay <L2>")]
+    [CommandOption("--weight-decay <L2>"), Description("L2 weight decay of Adam (default 0: none).")]
     public double WeightDecay { get; init; }
 
-    [CommandOption("--lr <RATE>"), Description("Initial Adam learning rate (cosine decay to 5 % of it).")]
+    [CommandOption("--lr <RATE>"), Description("Initial Adam learning rate (default 0.001; cosine decay to 5 % of it).")]
     public double LearningRate { get; init; } = 1e-3;
 
-    [CommandOption("--balancing <HOW>"), Description("weighted (loss weights), resample (balanced draws) or none.")]
+    [CommandOption("--balancing <HOW>"), Description("weighted (loss weights; the default), resample (balanced draws) or none.")]
     public string Balancing { get; init; } = "weighted";
 
     [CommandOption("--balance-strength <A>"), Description("Class weight (n_max/n_c)^A: 0 none, 0.5 inverse square root (default), 1 fully balanced (capped at 50).")]
     public double BalanceStrength { get; init; } = 0.5;
 
-    [CommandOption("--selection <METRIC>"), Description("Validation score that picks the epoch: macro-f1, v-f1 or accuracy.")]
+    [CommandOption("--selection <METRIC>"), Description("Validation score that picks the epoch: macro-f1 (the default), v-f1 or accuracy.")]
     public string Selection { get; init; } = "macro-f1";
 
-    [CommandOption("--patience <N>"), Description("Stop after N epochs without a better validation score (0: never).")]
+    [CommandOption("--patience <N>"), Description("Stop after N epochs without a better validation score (default 6; 0: never).")]
     public int Patience { get; init; } = 6;
 
     [CommandOption("--no-rhythm"), Description("Waveform only: leave out the four RR-interval features.")]
