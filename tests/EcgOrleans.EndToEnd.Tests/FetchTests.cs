@@ -7,6 +7,7 @@ using EcgOrleans.Tests;
 namespace EcgOrleans.EndToEnd.Tests;
 
 /// <summary><c>ecg fetch</c> against a loopback server that serves MIT-BIH as PhysioNet does.</summary>
+[Trait("Category", "Data")]
 public sealed class FetchTests : IDisposable
 {
     private readonly LoopbackDatabaseServer _server = new(TestData.MitBihDirectory);

@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace EcgOrleans.Signal.Tests.Databases;
 
 /// <summary>The fetcher against a loopback server that serves MIT-BIH as PhysioNet does, faults included.</summary>
+[Trait("Category", "Data")]
 public sealed class PhysioNetFetcherTests : IDisposable
 {
     private static readonly FetchOptions Quick = new() { RetryDelay = TimeSpan.Zero };
