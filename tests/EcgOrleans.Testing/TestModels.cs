@@ -37,19 +37,16 @@ public static class TestModels
     {
         var list = names.ToList();
         var key = string.Join('\n', list);
-        lock (Gate)
+        lock (Gate) // re-entered by Checkpoint below: Lock allows that on the same thread
         {
             if (Folders.TryGetValue(key, out var made)) return made;
-        }
-        var folder = TestData.NewTempDirectory("ecg-models");
-        foreach (var name in list)
-        {
-            var architecture = name.StartsWith("resnet", StringComparison.Ordinal) ? "resnet" : "kachuee";
-            File.WriteAllBytes(Path.Combine(folder, name + ".ckpt"), Checkpoint(architecture, rhythm: RhythmFeatures.Count));
-        }
-        lock (Gate)
-        {
-            return Folders.TryAdd(key, folder) ? folder : Folders[key];
+            var folder = TestData.NewTempDirectory("ecg-models");
+            foreach (var name in list)
+            {
+                var architecture = name.StartsWith("resnet", StringComparison.Ordinal) ? "resnet" : "kachuee";
+                File.WriteAllBytes(Path.Combine(folder, name + ".ckpt"), Checkpoint(architecture, rhythm: RhythmFeatures.Count));
+            }
+            return Folders[key] = folder;
         }
     }
 
