@@ -3,9 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EcgOrleans.Grains.Tests;
 using EcgOrleans.Signal.Beats;
-using EcgOrleans.Silo.Tests;
 using Microsoft.Playwright;
 
 namespace EcgOrleans.Browser.Tests;

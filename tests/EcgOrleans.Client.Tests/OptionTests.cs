@@ -118,6 +118,7 @@ public sealed class OptionTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void The_default_demo_records_hold_every_AAMI_class()
     {
         var source = new DemoSettings().Open();

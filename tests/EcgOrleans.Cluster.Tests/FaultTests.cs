@@ -13,6 +13,7 @@ namespace EcgOrleans.Cluster.Tests;
 /// The whole MIT-BIH through a three-silo cluster while things break: nothing lost, nothing counted twice.
 /// The AAMI counts of the 48 records are the ground truth (<see cref="ExpectedCounts"/>).
 /// </summary>
+[Trait("Category", "Data")]
 public sealed class FaultTests
 {
     private static readonly Lazy<long[]> ExpectedCounts = new(() =>

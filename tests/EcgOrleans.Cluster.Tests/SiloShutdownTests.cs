@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using EcgOrleans.Grains.Hosting;
 using EcgOrleans.Tests;
@@ -28,7 +27,7 @@ public sealed class SiloShutdownTests(ITestOutputHelper output)
     [MemberData(nameof(HostsAndSignals))]
     public async Task A_stop_signal_makes_the_silo_leave_and_exit_0(string host, string signal)
     {
-        var (siloPort, gatewayPort, httpPort) = (FreePort(), FreePort(), FreePort());
+        var (siloPort, gatewayPort, httpPort) = (Ports.Free(), Ports.Free(), Ports.Free());
         var info = host == "silo"
             ? new ProcessStartInfo("dotnet", [Built("silo/EcgOrleans.Silo", "EcgOrleans.Silo.dll")])
             : new ProcessStartInfo("dotnet", [Built("client/EcgOrleans.Client", "ecg.dll"), "silo",
@@ -96,12 +95,5 @@ public sealed class SiloShutdownTests(ITestOutputHelper output)
             await Task.Delay(200);
         }
         throw new TimeoutException($"the silo was not ready within {timeout}:\n{log}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -9,6 +9,7 @@ namespace EcgOrleans.EndToEnd.Tests;
 
 /// <summary><c>ecg maps</c> and <c>ecg simulate</c> run in-process as a user runs them, connecting to the silo through its gateway.</summary>
 [Collection(SiloCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class CommandTests(SiloFixture silo)
 {
     [Fact]

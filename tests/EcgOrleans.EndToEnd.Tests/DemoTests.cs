@@ -7,6 +7,7 @@ using EcgOrleans.Tests;
 namespace EcgOrleans.EndToEnd.Tests;
 
 /// <summary><c>ecg demo</c> from the command line to the files it writes, with its own in-process silo.</summary>
+[Trait("Category", "Slow")]
 public sealed class DemoTests
 {
     [Fact]
@@ -16,7 +17,7 @@ public sealed class DemoTests
         const int Records = 4;
         const double Seconds = 60;
 
-        Assert.Equal(0, await Cli.RunAsync("demo", "--models", TestModels.DemoFolder, "--out", output,
+        Assert.Equal(0, await Cli.RunAsync("demo", "--models", TestModels.Folder(DemoCommand.Models), "--out", output,
             "--records-count", Records.ToString(), "--seconds", Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         var expected = AamiCounts(new SyntheticSource(1, Records, Seconds));

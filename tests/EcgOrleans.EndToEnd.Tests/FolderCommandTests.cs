@@ -11,6 +11,7 @@ namespace EcgOrleans.EndToEnd.Tests;
 /// The commands that go over a folder of records, on a folder with bad records in it (a cut signal file, a missing
 /// annotation file) and on records resampled to another rate.
 /// </summary>
+[Trait("Category", "Data")]
 public sealed class FolderCommandTests : IDisposable
 {
     private readonly string _root = TestData.NewTempDirectory("ecg-folder");

@@ -13,6 +13,7 @@ namespace EcgOrleans.EndToEnd.Tests;
 
 /// <summary>The client's record uploader against an in-process silo: every annotated beat lands in its reference class map once.</summary>
 [Collection(SiloCollection.Name)]
+[Trait("Category", "Data")]
 public sealed class IngestTests(SiloFixture silo)
 {
     private static Dictionary<string, long> AamiCounts(WfdbRecord record) =>

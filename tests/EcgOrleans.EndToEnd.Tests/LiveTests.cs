@@ -8,6 +8,7 @@ namespace EcgOrleans.EndToEnd.Tests;
 
 /// <summary>Live monitors streaming into a silo while clients read and watch the maps grow.</summary>
 [Collection(SiloCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class LiveTests(SiloFixture silo)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);

@@ -1,9 +1,11 @@
 using System.Text.Json;
+using EcgOrleans.Client.Commands.Hosting;
 using EcgOrleans.Tests;
 
 namespace EcgOrleans.EndToEnd.Tests;
 
 /// <summary><c>ecg scale</c>: silo processes started, measured and stopped; the table's figures land in scale.json and scale.png.</summary>
+[Trait("Category", "Cluster")]
 public sealed class ScaleTests
 {
     [Fact]
@@ -11,7 +13,7 @@ public sealed class ScaleTests
     {
         var output = Path.Combine(TestData.NewTempDirectory("ecg-scale"), "out");
 
-        Assert.Equal(0, await Cli.RunAsync("scale", "--silos", "1,2", "--models", TestModels.DemoFolder, "--out", output,
+        Assert.Equal(0, await Cli.RunAsync("scale", "--silos", "1,2", "--models", TestModels.Folder(DemoCommand.Models), "--out", output,
             "--records-count", "3", "--seconds", "60"));
 
         var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "scale.json"))).RootElement;

@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using EcgOrleans.Abstractions;
 using EcgOrleans.Client.Cluster;
+using EcgOrleans.Client.Commands.Hosting;
 
 namespace EcgOrleans.EndToEnd.Tests;
 
@@ -13,7 +12,7 @@ public sealed class SiloFixture : IAsyncLifetime
 {
     private ClusterSession? _silo;
 
-    public int GatewayPort { get; } = FreePort();
+    public int GatewayPort { get; } = Ports.Free();
 
     public string Gateway => $"127.0.0.1:{GatewayPort}";
 
@@ -22,7 +21,7 @@ public sealed class SiloFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _silo = await ClusterSession.StartAsync(new ClusterSettings { InProcess = true }, CancellationToken.None,
-            new Dictionary<string, string?> { ["Ecg:Models"] = TestModels.DemoFolder, ["Ecg:GatewayPort"] = GatewayPort.ToString() });
+            new Dictionary<string, string?> { ["Ecg:Models"] = TestModels.Folder(DemoCommand.Models), ["Ecg:GatewayPort"] = GatewayPort.ToString() });
     }
 
     public async Task DisposeAsync()
@@ -39,13 +38,6 @@ public sealed class SiloFixture : IAsyncLifetime
     {
         var name = $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(40, prefix.Length + 13)];
         return await Grains.GetGrain<IRunGrain>(name).Configure(new RunRequest(model));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

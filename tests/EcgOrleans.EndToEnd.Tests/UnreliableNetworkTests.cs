@@ -11,6 +11,7 @@ namespace EcgOrleans.EndToEnd.Tests;
 
 /// <summary>A live monitor whose calls get lost or fail, and whose grain is deactivated now and then, still streams every beat exactly once.</summary>
 [Collection(SiloCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class UnreliableNetworkTests(SiloFixture silo)
 {
     private const int Steps = 40;

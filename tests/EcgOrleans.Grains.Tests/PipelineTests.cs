@@ -11,6 +11,8 @@ namespace EcgOrleans.Grains.Tests;
 
 /// <summary>Records through record, model and class-map grains on two silos, checked against the one-pass computation.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Data")]
+[Trait("Category", "Slow")]
 public sealed class PipelineTests(ClusterFixture fixture)
 {
     private static readonly Lazy<WfdbRecord[]> Records = new(() =>

@@ -8,6 +8,7 @@ using EcgOrleans.Tests;
 
 namespace EcgOrleans.Grains.Tests;
 
+[Trait("Category", "Data")]
 public sealed class RecordStreamTests
 {
     private static readonly Lazy<WfdbRecord> Record = new(() => WfdbRecord.Read(TestData.MitBihDirectory, "208"));

@@ -6,6 +6,7 @@ namespace EcgOrleans.Grains.Tests;
 
 /// <summary>A silo's scoring queue gathers many records' small batches into few model calls and answers each caller with its own.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class ScoringQueueTests(ClusterFixture fixture)
 {
     [Fact]

@@ -109,6 +109,8 @@ public sealed class UnreliableStorageFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }
 
+[Trait("Category", "Data")]
+[Trait("Category", "Slow")]
 public sealed class UnreliableStorageTests(UnreliableStorageFixture fixture) : IClassFixture<UnreliableStorageFixture>
 {
     /// <summary>

@@ -75,7 +75,7 @@ public sealed class ConfiguredSiloTests(ClosedSiloFixture silo)
     {
         using var writer = silo.Factory.CreateWriter();
         var run = $"run-{Guid.NewGuid():N}"[..16];
-        using (var upload = await writer.PostAsync("/api/models/m", SiloFixture.Checkpoint(Grains.Tests.TestModels.Checkpoint())))
+        using (var upload = await writer.PostAsync("/api/models/m", SiloFixture.Checkpoint(TestModels.Checkpoint())))
             Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
         using (var created = await writer.PutAsync($"/api/runs/{run}", new StringContent("{\"model\":\"m\"}", System.Text.Encoding.UTF8, "application/json")))
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);

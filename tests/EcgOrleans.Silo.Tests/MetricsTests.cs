@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using EcgOrleans.Abstractions;
 using EcgOrleans.Client.Ingestion;
-using EcgOrleans.Grains.Tests;
 using EcgOrleans.Signal.Beats;
 using Microsoft.Extensions.DependencyInjection;
 

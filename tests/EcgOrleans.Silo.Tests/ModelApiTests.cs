@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using EcgOrleans.Abstractions;
-using EcgOrleans.Grains.Tests;
 
 namespace EcgOrleans.Silo.Tests;
 

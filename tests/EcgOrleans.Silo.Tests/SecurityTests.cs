@@ -7,7 +7,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EcgOrleans.Grains.Tests;
 using EcgOrleans.Silo.Api;
 using EcgOrleans.Silo.Live;
 using Microsoft.Extensions.DependencyInjection;
@@ -126,6 +125,7 @@ public sealed class SecurityTests(SiloFixture silo)
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task Ten_thousand_reads_of_unknown_runs_are_404_and_leave_no_activation()
     {
         var management = silo.Factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
@@ -235,6 +235,7 @@ public sealed class SecurityTests(SiloFixture silo)
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task A_stream_client_that_does_not_read_is_dropped_and_its_slot_comes_back()
     {
         var run = await NewSecureRunAsync();

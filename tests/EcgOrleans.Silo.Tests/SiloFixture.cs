@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EcgOrleans.Abstractions;
-using EcgOrleans.Grains.Tests;
 
 namespace EcgOrleans.Silo.Tests;
 

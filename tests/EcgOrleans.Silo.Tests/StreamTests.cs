@@ -10,6 +10,7 @@ namespace EcgOrleans.Silo.Tests;
 
 /// <summary>The server-sent-event stream of a run's class maps.</summary>
 [Collection(SiloCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class StreamTests(SiloFixture silo)
 {
     [Fact]

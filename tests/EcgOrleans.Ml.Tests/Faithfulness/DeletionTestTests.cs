@@ -26,6 +26,7 @@ public sealed class DeletionTestTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void On_a_trained_model_vanilla_gradient_beats_random_deletion_and_a_random_map_does_not()
     {
         using var scope = NewDisposeScope();

@@ -28,6 +28,7 @@ public sealed class ConvolutionKernelTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(ModelsAndBatches))]
+    [Trait("Category", "Slow")]
     public void Float32_gradients_agree_with_float64_ones(string name, int batch)
     {
         using var scope = NewDisposeScope();

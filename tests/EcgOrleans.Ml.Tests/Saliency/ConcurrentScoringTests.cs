@@ -14,6 +14,7 @@ namespace EcgOrleans.Ml.Tests.Saliency;
 /// result must be exactly what the same batch gives when scored alone on one thread: same shapes, same thread
 /// settings, same machine, so the same kernels and the same sums.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ConcurrentScoringTests(ITestOutputHelper output)
 {
     private static readonly int[] BatchSizes = [1, 5, 31, 64, 97, 256];

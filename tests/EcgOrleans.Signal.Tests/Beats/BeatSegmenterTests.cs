@@ -7,6 +7,7 @@ using TestData = EcgOrleans.Tests.TestData;
 
 namespace EcgOrleans.Signal.Tests.Beats;
 
+[Trait("Category", "Data")]
 public sealed class BeatSegmenterTests
 {
     private static readonly Lazy<WfdbRecord> Record208 = new(() => WfdbRecord.Read(TestData.MitBihDirectory, "208"));

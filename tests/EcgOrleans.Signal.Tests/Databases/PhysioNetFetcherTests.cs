@@ -8,12 +8,13 @@ using Xunit.Abstractions;
 namespace EcgOrleans.Signal.Tests.Databases;
 
 /// <summary>The fetcher against a loopback server that serves MIT-BIH as PhysioNet does, faults included.</summary>
+[Trait("Category", "Data")]
 public sealed class PhysioNetFetcherTests : IDisposable
 {
     private static readonly FetchOptions Quick = new() { RetryDelay = TimeSpan.Zero };
 
     private readonly ITestOutputHelper _output;
-    private readonly LoopbackFileServer _server = new(TestData.MitBihDirectory);
+    private readonly LoopbackDatabaseServer _server = new(TestData.MitBihDirectory);
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
     private readonly string _folder = TestData.NewTempDirectory("fetch");
 

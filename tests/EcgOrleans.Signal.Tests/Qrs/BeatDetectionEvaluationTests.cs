@@ -4,6 +4,7 @@ using EcgOrleans.Tests;
 
 namespace EcgOrleans.Signal.Tests.Qrs;
 
+[Trait("Category", "Data")]
 public sealed class BeatDetectionEvaluationTests
 {
     private const double Fs = 360; // 150 ms = 54 samples, 300 s = 108 000 samples

@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace EcgOrleans.Signal.Tests.Qrs;
 
 /// <summary><see cref="QrsDetector.DetectionsCompleteBefore"/>: no detection ever comes below a horizon already given.</summary>
+[Trait("Category", "Data")]
 public sealed class QrsDetectorHorizonTests(ITestOutputHelper output)
 {
     private const double Fs = MitBihLeads.Fs;

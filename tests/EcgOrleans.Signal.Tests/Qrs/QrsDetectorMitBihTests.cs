@@ -28,6 +28,7 @@ public sealed class MitBihDetectionFixture
     public AlignmentSummary Alignment { get; }
 }
 
+[Trait("Category", "Data")]
 public sealed class QrsDetectorMitBihTests(MitBihDetectionFixture fixture, ITestOutputHelper output) : IClassFixture<MitBihDetectionFixture>
 {
     [Fact]

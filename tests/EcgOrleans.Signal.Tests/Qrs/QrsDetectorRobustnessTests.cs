@@ -4,6 +4,7 @@ using EcgOrleans.Signal.Wfdb;
 namespace EcgOrleans.Signal.Tests.Qrs;
 
 /// <summary>The detector keeps working when the lead changes under it, and at other sampling frequencies.</summary>
+[Trait("Category", "Data")]
 public sealed class QrsDetectorRobustnessTests
 {
     private const double Fs = MitBihLeads.Fs;

@@ -9,6 +9,7 @@ using FsCheck.Xunit;
 namespace EcgOrleans.Signal.Tests.Qrs;
 
 /// <summary><see cref="QrsDetector.Snapshot"/> and <see cref="QrsDetector.Restore"/>: a resumed detector carries on exactly.</summary>
+[Trait("Category", "Data")]
 public sealed class QrsDetectorSnapshotTests
 {
     private const double Fs = MitBihLeads.Fs;

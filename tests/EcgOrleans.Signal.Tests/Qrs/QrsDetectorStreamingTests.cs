@@ -21,6 +21,7 @@ public static class ChunkPlans
             .Select(sizes => new ChunkPlan(sizes)));
 }
 
+[Trait("Category", "Data")]
 public sealed class QrsDetectorStreamingTests
 {
     private const double Fs = MitBihLeads.Fs;

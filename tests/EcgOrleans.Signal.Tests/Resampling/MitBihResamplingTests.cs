@@ -60,6 +60,7 @@ public sealed class MitBihResamplingFixture
     public long WorstAnnotationShift { get; }
 }
 
+[Trait("Category", "Data")]
 public sealed class MitBihResamplingTests(MitBihResamplingFixture fixture, ITestOutputHelper output) : IClassFixture<MitBihResamplingFixture>
 {
     [Theory]

@@ -4,6 +4,7 @@ using EcgOrleans.Tests;
 namespace EcgOrleans.Signal.Tests.Wfdb;
 
 /// <summary>Damaged copies of record 100 (in a temporary folder): each gets a clear error naming record, file and field.</summary>
+[Trait("Category", "Data")]
 public sealed class BadInputTests : IDisposable
 {
     private readonly string _folder = TestData.NewTempDirectory("wfdb-bad");

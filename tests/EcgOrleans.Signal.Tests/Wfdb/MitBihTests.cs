@@ -8,6 +8,7 @@ using FsCheck.Xunit;
 namespace EcgOrleans.Signal.Tests.Wfdb;
 
 /// <summary>The readers on the real MIT-BIH Arrhythmia Database.</summary>
+[Trait("Category", "Data")]
 public sealed class MitBihTests
 {
     private static readonly string Data = TestData.MitBihDirectory;

@@ -4,6 +4,7 @@ using EcgOrleans.Tests;
 namespace EcgOrleans.Signal.Tests.Wfdb;
 
 /// <summary><see cref="WfdbRecordReader.Open(RecordHeader, Func{string, Stream})"/>: a record whose signal files come from streams.</summary>
+[Trait("Category", "Data")]
 public sealed class StreamSourceTests
 {
     private static readonly RecordHeader TwoSignals = HeaderParser.Parse("r", "r 2 360 3\nr.dat 16\nr.dat 16\n");

@@ -7,6 +7,7 @@ using TestData = EcgOrleans.Tests.TestData;
 
 namespace EcgOrleans.Signal.Tests.Wfdb;
 
+[Trait("Category", "Data")]
 public sealed class WfdbWriterTests
 {
     private static readonly AnnotationCode[] DefinedCodes =

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace EcgOrleans.Ml.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class TrainingTests
 {
     private static (BeatSet Training, BeatSet Validation) Synthetic(int length, bool rhythm) => (

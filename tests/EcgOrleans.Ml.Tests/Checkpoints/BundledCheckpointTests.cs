@@ -7,6 +7,7 @@ using EcgOrleans.Tests;
 namespace EcgOrleans.Ml.Tests;
 
 /// <summary>The checkpoints committed under models/: they load, and they still do what their metadata claims.</summary>
+[Trait("Category", "Data")]
 public sealed class BundledCheckpointTests
 {
     /// <summary>The DS2 records with the most V beats (200: 826, 233: 831) and one with many F and V (213).</summary>

@@ -1,13 +1,15 @@
+extern alias ecg;
+
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EcgOrleans.Abstractions;
-using EcgOrleans.Client.Ingestion;
+using ecg::EcgOrleans.Client.Ingestion;
 using EcgOrleans.Signal.Beats;
 using EcgOrleans.Signal.Sources;
 using EcgOrleans.Signal.Wfdb;
 
-namespace EcgOrleans.Silo.Tests;
+namespace EcgOrleans.Tests;
 
 /// <summary>What a non-.NET sender does: records as JSON chunks over HTTP, resuming where a 409 says.</summary>
 public static class HttpIngest

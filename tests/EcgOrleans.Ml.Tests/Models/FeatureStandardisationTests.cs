@@ -62,6 +62,7 @@ public sealed class FeatureStandardisationTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Training_with_the_option_fits_it_on_the_training_beats_and_the_checkpoint_keeps_it()
     {
         var training = BeatSet.FromBeats(SyntheticBeats.Make(40, 187, seed: 1), 187, RhythmFeatures.RrCount);

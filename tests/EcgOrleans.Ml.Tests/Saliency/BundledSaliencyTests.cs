@@ -10,6 +10,7 @@ using static TorchSharp.torch;
 namespace EcgOrleans.Ml.Tests;
 
 /// <summary>What the paper's saliency maps show, checked on the bundled models and real DS2 beats.</summary>
+[Trait("Category", "Data")]
 public sealed class BundledSaliencyTests(ITestOutputHelper output)
 {
     private static string Model(string name) => Path.Combine(BundledCheckpointTests.ModelsDirectory, name + ".ckpt");

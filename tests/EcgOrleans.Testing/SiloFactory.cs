@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
 
-namespace EcgOrleans.Silo.Tests;
+namespace EcgOrleans.Tests;
 
 /// <summary>
 /// The real silo (Program) in the test process: Orleans on free ports with in-memory storage and no bundled
@@ -21,8 +19,8 @@ public class SiloFactory(IReadOnlyDictionary<string, string?>? settings = null) 
     {
         var values = new Dictionary<string, string?>
         {
-            ["Ecg:SiloPort"] = FreePort().ToString(),
-            ["Ecg:GatewayPort"] = FreePort().ToString(),
+            ["Ecg:SiloPort"] = Ports.Free().ToString(),
+            ["Ecg:GatewayPort"] = Ports.Free().ToString(),
             ["Ecg:ClusterId"] = $"tests-{Guid.NewGuid():N}",
             ["Ecg:Models"] = Path.Combine(Path.GetTempPath(), "ecg-no-bundled-models"),
             ["Ecg:Api:Keys:0"] = ApiKey,
@@ -49,13 +47,6 @@ public class SiloFactory(IReadOnlyDictionary<string, string?>? settings = null) 
         var client = CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         return client;
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

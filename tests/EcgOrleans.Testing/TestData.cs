@@ -2,7 +2,8 @@ namespace EcgOrleans.Tests;
 
 /// <summary>
 /// Where tests find the MIT-BIH Arrhythmia Database: the ECG_MITDB environment variable, else
-/// ../shared/data/mitdb beside the repository. Tests that need it fail (never skip) when it is absent.
+/// ../shared/data/mitdb beside the repository. Tests that need it fail (never skip) when it is absent, and carry
+/// <c>[Trait("Category", "Data")]</c> so that the unit run leaves them out (<see cref="CategoryTraitChecks"/>).
 /// </summary>
 public static class TestData
 {

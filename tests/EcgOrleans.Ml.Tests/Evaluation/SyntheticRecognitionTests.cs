@@ -16,6 +16,7 @@ namespace EcgOrleans.Ml.Tests;
 /// segmenter is chunk-invariant, so the whole-record path gives the same beats). The targets are the bundled Kachuee
 /// model's DS2 level: S Se about 50 %, V Se 85 % (models/README.md).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class SyntheticRecognitionTests(ITestOutputHelper output)
 {
     public const int DemoSeed = 1, DemoRecords = 4;

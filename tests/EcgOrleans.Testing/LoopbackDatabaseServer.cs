@@ -1,18 +1,17 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 
-namespace EcgOrleans.EndToEnd.Tests;
+namespace EcgOrleans.Tests;
 
 /// <summary>
-/// A folder served over HTTP on 127.0.0.1 as PhysioNet serves a database under <c>/files/name/version/</c>: HEAD and
-/// GET, "Range: bytes=N-" answered 206, and SHA256SUMS.txt taken from the folder's SHA256SUMS when it has no .txt.
-/// On request a file is served with one byte flipped. Self-contained, so that it can move to a shared test library.
+/// Serves a folder over HTTP on 127.0.0.1 as PhysioNet serves a database: <c>/files/db/version/name</c>, HEAD and GET,
+/// GET with "Range: bytes=N-" answered 206 (or 416 past the end), and SHA256SUMS.txt from the folder's SHA256SUMS
+/// when it has no .txt. Faults on request: a file served with one byte flipped, a connection closed after N bytes.
 /// </summary>
-internal sealed class LoopbackDatabaseServer : IDisposable
+public sealed class LoopbackDatabaseServer : IDisposable
 {
-    private readonly string _folder;
     private readonly string _prefix;
+    private readonly string _folder;
     private readonly HttpListener _listener;
     private readonly Task _loop;
 
@@ -28,11 +27,24 @@ internal sealed class LoopbackDatabaseServer : IDisposable
     /// <summary>The database's folder: what <c>ecg fetch --base-url</c> takes.</summary>
     public Uri BaseUrl { get; }
 
-    /// <summary>Every GET: the file (relative to the database's folder) and its Range header.</summary>
-    public ConcurrentQueue<(string File, string? Range)> Gets { get; } = new();
+    /// <summary>Every request: method, file (relative to the database's folder) and Range header.</summary>
+    public ConcurrentQueue<(string Method, string File, string? Range)> Requests { get; } = new();
 
     /// <summary>Files served with their middle byte flipped.</summary>
     public ConcurrentDictionary<string, bool> Corrupt { get; } = new();
+
+    /// <summary>Files whose next GET sends the full Content-Length but closes the connection after this many bytes.</summary>
+    public ConcurrentDictionary<string, int> CutAfter { get; } = new();
+
+    /// <summary>Answer every GET with the whole file (200), as a server without range support does.</summary>
+    public bool IgnoreRange { get; set; }
+
+    /// <summary>Every GET so far: file and Range header.</summary>
+    public IEnumerable<(string File, string? Range)> Gets() =>
+        Requests.Where(r => r.Method == "GET").Select(r => (r.File, r.Range));
+
+    public IEnumerable<(string Method, string File, string? Range)> Gets(string file) =>
+        Requests.Where(r => r.Method == "GET" && r.File == file);
 
     public void Dispose()
     {
@@ -50,10 +62,7 @@ internal sealed class LoopbackDatabaseServer : IDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
+            var port = Ports.Free();
             var listener = new HttpListener();
             listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
@@ -63,7 +72,7 @@ internal sealed class LoopbackDatabaseServer : IDisposable
             }
             catch (HttpListenerException) when (attempt < 5)
             {
-                listener.Close(); // the port was taken in between: try another
+                listener.Close(); // another process took the port in between: try another
             }
         }
     }
@@ -93,8 +102,9 @@ internal sealed class LoopbackDatabaseServer : IDisposable
             var path = request.Url!.AbsolutePath;
             var file = path.StartsWith(_prefix, StringComparison.Ordinal) ? Uri.UnescapeDataString(path[_prefix.Length..]) : "";
             var range = request.Headers["Range"];
-            if (request.HttpMethod == "GET") Gets.Enqueue((file, range));
-            if (Content(file) is not { } bytes)
+            Requests.Enqueue((request.HttpMethod, file, range));
+            var bytes = Content(file);
+            if (bytes is null)
             {
                 response.StatusCode = 404;
                 response.Close();
@@ -102,7 +112,7 @@ internal sealed class LoopbackDatabaseServer : IDisposable
             }
             var from = 0L;
             response.AddHeader("Accept-Ranges", "bytes");
-            if (range is not null && request.HttpMethod == "GET")
+            if (range is not null && !IgnoreRange && request.HttpMethod == "GET")
             {
                 from = long.Parse(range["bytes=".Length..].TrimEnd('-'));
                 if (from >= bytes.Length)
@@ -116,7 +126,19 @@ internal sealed class LoopbackDatabaseServer : IDisposable
                 response.AddHeader("Content-Range", $"bytes {from}-{bytes.Length - 1}/{bytes.Length}");
             }
             response.ContentLength64 = bytes.Length - from;
-            if (request.HttpMethod == "GET") await response.OutputStream.WriteAsync(bytes.AsMemory((int)from));
+            if (request.HttpMethod == "HEAD")
+            {
+                response.Close();
+                return;
+            }
+            if (CutAfter.TryRemove(file, out var cut))
+            {
+                await response.OutputStream.WriteAsync(bytes.AsMemory((int)from, cut));
+                await response.OutputStream.FlushAsync();
+                response.Abort(); // the connection drops mid-body
+                return;
+            }
+            await response.OutputStream.WriteAsync(bytes.AsMemory((int)from));
             response.Close();
         }
         catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)

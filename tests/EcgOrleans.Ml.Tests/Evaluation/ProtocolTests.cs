@@ -66,6 +66,7 @@ public sealed class ProtocolTests
         Assert.Contains("'cross'", Assert.Throws<ArgumentException>(() => Protocols.Parse("cross")).Message);
 }
 
+[Trait("Category", "Data")]
 public sealed class MitBihBeatsTests
 {
     [Fact]
