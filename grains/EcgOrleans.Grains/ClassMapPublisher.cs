@@ -103,8 +103,21 @@ public sealed class ClassMapPublisher(IGrainFactory grains, IOptions<EcgOptions>
             // Some maps may have applied this epoch and others not: nothing later may follow it.
             _broken = e;
             epoch.Fail(e);
+            FailHeldEpochs();
             DeactivateOnIdle();
         }
+    }
+
+    /// <summary>
+    /// Fails every epoch still held, ready or not, as the loss of this activation would. Waiting for them instead
+    /// deadlocks: a deactivating activation holds new messages, so the publications a later epoch waits for never
+    /// arrive, while the publications already in it keep the activation from ever becoming idle.
+    /// </summary>
+    private void FailHeldEpochs()
+    {
+        foreach (var held in _epochs.Values) held.Fail(Broken());
+        _epochs.Clear();
+        _open = null;
     }
 
     private PublicationEpoch Epoch(PublicationTicket ticket)

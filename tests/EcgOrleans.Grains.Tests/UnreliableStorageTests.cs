@@ -206,6 +206,48 @@ public sealed class UnreliableStorageTests(UnreliableStorageFixture fixture) : I
         Assert.True(stored.Records["mitdb/101"].Done, "the run's storage does not yet hold the record as done");
     }
 
+    /// <summary>
+    /// A publisher whose epoch fails deactivates; a deactivating activation holds new messages until the running ones
+    /// end. Had it kept waiting for a later epoch, the publications that epoch still needed would be held and the ones
+    /// already in it would never end: the records publishing through it stalled for good (seen once in a cluster
+    /// test's kill -9). Every epoch it holds must fail at once, as if the activation were lost.
+    /// </summary>
+    [Fact]
+    public async Task A_publisher_whose_epoch_fails_fails_the_later_epochs_it_holds_at_once()
+    {
+        var grains = fixture.Cluster.Client;
+        var run = $"stall-{Guid.NewGuid():N}"[..16];
+        await grains.GetGrain<IRunGrain>(run).Configure(new RunRequest("test-window"));
+        var publisher = grains.GetGrain<IClassMapPublisher>(run);
+        static PartialMap[] Part() => [new PartialMap("reference/N", 4, 1, new double[4], new double[4], new double[4], new double[4])];
+
+        var first = await publisher.Reserve();
+        await Task.Delay(new EcgOptions().PublishInterval * 3); // the first epoch closes, waiting for its publication
+        var second = await publisher.Reserve();
+        var third = await publisher.Reserve();
+        Assert.NotEqual(first.Epoch, second.Epoch);
+        Assert.Equal(second.Epoch, third.Epoch);
+
+        UnreliableStorage.Flaky = "classmap";
+        UnreliableStorage.OutageEvery = 2; // every class-map read and write fails
+        try
+        {
+            var waiting = publisher.Publish(second, Part()); // in the later epoch, which waits for the third
+            await Assert.ThrowsAnyAsync<Exception>(() => publisher.Publish(first, Part())); // the first epoch fails
+            var late = publisher.Publish(third, Part());
+
+            var both = Task.WhenAll(waiting, late);
+            await Task.WhenAny(both, Task.Delay(TimeSpan.FromSeconds(10)));
+            Assert.True(waiting.IsFaulted, $"the publication in the later epoch is {waiting.Status}, not failed");
+            Assert.True(late.IsFaulted, $"the late publication is {late.Status}, not failed");
+        }
+        finally
+        {
+            UnreliableStorage.Flaky = null;
+            UnreliableStorage.OutageEvery = 23;
+        }
+    }
+
     private static WfdbRecord Trim(WfdbRecord record, int minutes)
     {
         var n = (int)(minutes * 60 * record.Header.SamplingFrequency);
