@@ -12,8 +12,8 @@ namespace EcgOrleans.Grains;
 /// takes a few merges per silo per <see cref="EcgOptions.PublishInterval"/> however many records stream. The protocol
 /// (docs/exactly-once.md): a record reserves a place in the open epoch, persists its contribution with the ticket,
 /// then publishes it (or abandons the epoch when it could not persist). An epoch is applied once every reservation in
-/// it is resolved, epochs strictly in order; after a failed epoch the activation takes no more work, so that the
-/// epochs a class map has applied from it are always a complete prefix.
+/// it is resolved, epochs strictly in order; after an epoch that failed or was abandoned the activation takes no more
+/// work, so that the epochs a class map has applied from it are always a complete prefix.
 /// </summary>
 [StatelessWorker(1)]
 [Reentrant]
@@ -80,7 +80,7 @@ public sealed class ClassMapPublisher(IGrainFactory grains, IOptions<EcgOptions>
             {
                 _epochs.Remove(epoch.Number);
                 if (_broken is not null) epoch.Fail(Broken());
-                else if (epoch.IsAbandoned) epoch.Fail(new PublicationFailedException($"epoch {epoch.Number} of publisher {_id} was abandoned by a record that could not persist"));
+                else if (epoch.IsAbandoned) Stop(epoch, new PublicationFailedException($"epoch {epoch.Number} of publisher {_id} was abandoned by a record that could not persist"));
                 else await ApplyAsync(epoch);
             }
         }
@@ -101,11 +101,23 @@ public sealed class ClassMapPublisher(IGrainFactory grains, IOptions<EcgOptions>
         catch (Exception e)
         {
             // Some maps may have applied this epoch and others not: nothing later may follow it.
-            _broken = e;
-            epoch.Fail(e);
-            FailHeldEpochs();
-            DeactivateOnIdle();
+            Stop(epoch, e);
         }
+    }
+
+    /// <summary>
+    /// Ends this activation's epochs at <paramref name="epoch"/>, which was not applied everywhere (it failed part-way,
+    /// or a record abandoned it). No later epoch of this activation may reach a class map: a map keeps only the last
+    /// epoch it applied from a publisher, and answers <see cref="IClassMapGrain.Resolve"/> for every epoch up to it
+    /// as applied, so a later epoch applied after a skipped one would have the skipped one's records drop their
+    /// contributions as counted.
+    /// </summary>
+    private void Stop(PublicationEpoch epoch, Exception reason)
+    {
+        _broken = reason;
+        epoch.Fail(reason);
+        FailHeldEpochs();
+        DeactivateOnIdle();
     }
 
     /// <summary>

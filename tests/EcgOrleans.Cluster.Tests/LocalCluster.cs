@@ -68,7 +68,9 @@ public sealed class LocalCluster : IAsyncDisposable
             _redis.Kill();
             await _redis.WaitForExitAsync();
         }
-        Directory.Delete(_folder, recursive: true);
+        // ECG_KEEP_CLUSTER=1 keeps the silos' logs and Redis's files for a look after a failure.
+        if (Environment.GetEnvironmentVariable("ECG_KEEP_CLUSTER") == "1") Console.Error.WriteLine($"cluster folder kept: {_folder}");
+        else Directory.Delete(_folder, recursive: true);
     }
 
     private static string Run(string file, string arguments, IDictionary<string, string>? environment = null)
