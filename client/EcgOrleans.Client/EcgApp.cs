@@ -30,6 +30,7 @@ internal sealed class EcgApp : ICommandApp
         Add<TrainCommand>("train", "Train a beat classifier on MIT-BIH (intra- or inter-patient) and write a checkpoint.");
         Add<CalibrateCommand>("calibrate", "Choose one class's decision bias on a checkpoint's validation records and write the calibrated checkpoint (same weights).");
         Add<EnsembleCommand>("ensemble", "Combine checkpoints trained alike (other seeds) into one ensemble checkpoint: mean logits, scored on their validation and test records.");
+        Add<FaithfulnessCommand>("faithfulness", "Which saliency method to trust: waveform-only deletion and insertion curves against random order per method and class, P/QRS/T shares, and the model-randomisation sanity check.");
         Add<EvaluateCommand>("evaluate", "A checkpoint scored on annotated WFDB records (any database, any rate): AAMI EC57 figures per class, gross and per record, confusion matrix.");
         Add<SynthCommand>("synth", "Write a synthetic ECG database (ECGSYN model) as WFDB records.");
         Add<FetchCommand>("fetch", "Download a PhysioNet database (or some of its records), every file verified against its SHA256SUMS.txt; resumes.");

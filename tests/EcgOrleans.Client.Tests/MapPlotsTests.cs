@@ -16,6 +16,16 @@ public sealed class MapPlotsTests
     }
 
     [Fact]
+    public void The_beat_axis_label_carries_the_wave_shares_and_nothing_off_a_time_axis()
+    {
+        var run = Maps.Run("r1", Maps.Window("reference/V", 42, peak: 96));
+        var label = MapPlots.WaveLabel(MapFigures.WaveShares(run.Maps[0], BeatAxis.Of(run.Config)));
+
+        Assert.Equal(" · saliency in P 0 % (−250..−120 ms), QRS 100 % (−60..+60 ms), T 0 % (+120..+400 ms)", label);
+        Assert.Equal("", MapPlots.WaveLabel(MapFigures.WaveShares(run.Maps[0], BeatAxis.Samples)));
+    }
+
+    [Fact]
     public void A_map_is_written_as_a_png_of_the_expected_size()
     {
         var directory = TestData.NewTempDirectory("plots");

@@ -41,6 +41,28 @@ public sealed class MapsJsonTests
     }
 
     [Fact]
+    public void Maps_carry_the_saliency_share_of_the_P_QRS_and_T_windows()
+    {
+        // A Gaussian of width 6 samples at R (sample 96): all but a negligible tail lies in the QRS window (±21 samples).
+        var atR = Maps.Run("r1", Maps.Window("reference/V", 5, peak: 96));
+        // At R + 250 ms (sample 186 at 360 Hz), well inside the T window (samples 140–240).
+        var atT = Maps.Run("r2", Maps.Window("reference/V", 5, peak: 186));
+
+        var qrs = Waves(Serialize(MapsReport.Of(atR)));
+        var t = Waves(Serialize(MapsReport.Of(atT)));
+
+        Assert.Equal(["P", "QRS", "T"], qrs.Select(w => w.GetProperty("wave").GetString()));
+        Assert.Equal([-250.0, -60, 120], qrs.Select(w => w.GetProperty("startMs").GetDouble()));
+        Assert.True(qrs[1].GetProperty("share").GetDouble() > 0.99, "a map peaking at R should sit in the QRS window");
+        Assert.True(qrs[0].GetProperty("share").GetDouble() < 0.001);
+        Assert.True(t[2].GetProperty("share").GetDouble() > 0.99, "a map peaking at R + 250 ms should sit in the T window");
+        Assert.Equal(43.0 / 256, qrs[1].GetProperty("evenShare").GetDouble(), 5);
+    }
+
+    private static List<JsonElement> Waves(JsonElement report) =>
+        [.. report.GetProperty("runs")[0].GetProperty("maps")[0].GetProperty("waves").EnumerateArray()];
+
+    [Fact]
     public void Two_runs_add_one_difference_per_class_map_of_either()
     {
         var first = Maps.Run("a", Maps.Window("reference/N", 100, peak: 96), Maps.Window("reference/V", 10, peak: 100));

@@ -28,6 +28,13 @@ internal static class MapFigures
         return total > 0 ? rhythm / total : 0;
     }
 
+    /// <summary>
+    /// The share of the class map's waveform saliency (its mean map) in the P, QRS and T windows at fixed offsets from the
+    /// R peak (<see cref="Ml.ClassMaps.WaveWindows"/>); null for a beat axis that is not in time (an unknown representation).
+    /// </summary>
+    public static IReadOnlyList<Ml.ClassMaps.WaveShare>? WaveShares(ClassMapView map, BeatAxis axis) =>
+        axis == BeatAxis.Samples ? null : Ml.ClassMaps.WaveWindows.Shares(Waveform(map, map.SaliencyMean), axis.SamplesBeforeR, axis.SamplingFrequency);
+
     /// <summary>Index of the largest value (the first of equal ones); -1 when empty.</summary>
     public static int PeakIndex(ReadOnlySpan<float> values)
     {

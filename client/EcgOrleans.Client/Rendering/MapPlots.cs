@@ -150,11 +150,16 @@ internal static class MapPlots
 
         plot.Add.VerticalLine(0, 1, Colors.Black.WithAlpha(0.4), LinePattern.Dashed);
         plot.Title(title);
-        plot.XLabel("ms from R peak · colour: mean saliency");
+        plot.XLabel("ms from R peak · colour: mean saliency" + WaveLabel(MapFigures.WaveShares(map, axis)));
         plot.YLabel("standardised amplitude");
         plot.Legend.Alignment = Alignment.UpperRight;
         plot.Axes.SetLimitsY(low - 0.16 * range, high + 0.08 * range);
     }
+
+    /// <summary>" · saliency in P 4 % (−250..−120 ms), QRS 61 % (...), T 20 % (...)", or "" off a time axis.</summary>
+    internal static string WaveLabel(IReadOnlyList<Ml.ClassMaps.WaveShare>? shares) => shares is null ? "" :
+        " · saliency in " + string.Join(", ", shares.Select(w => string.Create(CultureInfo.InvariantCulture,
+            $"{w.Wave} {(w.Share is { } v ? (100 * v).ToString("F0", CultureInfo.InvariantCulture) + " %" : "–")} ({w.StartMs:+0;−0}..{w.EndMs:+0;−0} ms)")));
 
     /// <summary>The average ± one standard error (SD / √n) per sample.</summary>
     internal static (double[] Lower, double[] Upper) StandardErrorBand(double[] mean, double[] sd, long count)

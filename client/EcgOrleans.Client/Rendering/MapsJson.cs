@@ -30,10 +30,13 @@ internal sealed record RunJson(
     }
 }
 
-/// <summary>One class map: the average beat and the average saliency, each ± one standard deviation, waveform and rhythm apart.</summary>
+/// <summary>
+/// One class map: the average beat and the average saliency, each ± one standard deviation, waveform and rhythm apart;
+/// <see cref="Waves"/>: the share of the mean waveform saliency in the P, QRS and T windows (null off a time axis).
+/// </summary>
 internal sealed record MapJson(
     string Key, string Grouping, string Class, long Count, double? RhythmShare, double? PeakSaliencyMs,
-    SeriesJson Beat, SeriesJson Saliency, RhythmJson? Rhythm)
+    IReadOnlyList<WaveShareJson>? Waves, SeriesJson Beat, SeriesJson Saliency, RhythmJson? Rhythm)
 {
     public static MapJson Of(ClassMapView map, BeatAxis axis)
     {
@@ -46,6 +49,7 @@ internal sealed record MapJson(
             MapFigures.Rhythm(map, map.SaliencyMean).ToArray(), MapFigures.Rhythm(map, map.SaliencySd).ToArray());
         return new MapJson(map.Key, slash > 0 ? map.Key[..slash] : "", slash > 0 ? map.Key[(slash + 1)..] : map.Key, map.Count,
             Round(MapFigures.RhythmShare(map)), peak < 0 ? null : Math.Round(axis.Milliseconds(peak), 1),
+            MapFigures.WaveShares(map, axis)?.Select(w => new WaveShareJson(w.Wave, w.StartMs, w.EndMs, Round(w.Share), Round(w.EvenShare))).ToList(),
             new SeriesJson(MapFigures.Waveform(map, map.BeatMean).ToArray(), MapFigures.Waveform(map, map.BeatSd).ToArray()),
             new SeriesJson(MapFigures.Waveform(map, map.SaliencyMean).ToArray(), MapFigures.Waveform(map, map.SaliencySd).ToArray()),
             rhythm);
@@ -57,6 +61,9 @@ internal sealed record MapJson(
 
     internal static double? Round(double? value) => value is { } v ? Math.Round(v, 6) : null;
 }
+
+/// <summary>A wave window's share of the map's waveform saliency; <see cref="EvenShare"/>: a flat map's share.</summary>
+internal sealed record WaveShareJson(string Wave, double StartMs, double EndMs, double? Share, double? EvenShare);
 
 internal sealed record SeriesJson(float[] Mean, float[] Sd);
 
