@@ -58,6 +58,14 @@ public sealed class OptionTests
         Assert.Equal(message, await CommandLineError("simulate", "--run", "live", option, value));
     }
 
+    [Theory]
+    [InlineData("--monitors", "100001", "--monitors 100001: give 1 to 100,000")]
+    [InlineData("--live-seconds", "0", "--live-seconds 0: give a positive number of seconds")]
+    public async Task Scale_live_options_are_checked(string option, string value, string message)
+    {
+        Assert.Equal(message, await CommandLineError("scale", "--live", option, value));
+    }
+
     [Fact]
     public void A_cell_class_implies_the_cell_grouping_and_matches_that_cell_only()
     {
