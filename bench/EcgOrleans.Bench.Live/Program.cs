@@ -24,6 +24,11 @@ using var http = new HttpClient { BaseAddress = new Uri(options.Http), Timeout =
 // A fresh silo compiles its code on the first beats: warm it up so that neither phase pays for that.
 await Ingest($"warm-{tag}", new SyntheticSource(seed: 7, records: 4, seconds: 60));
 
+// What the silo spends with nothing to do (timers, metrics, the dashboard): part of each figure below, large at low rates.
+var idleStart = silo.Cpu();
+await Task.Delay(TimeSpan.FromSeconds(10));
+var idleCores = (silo.Cpu() - idleStart).TotalSeconds / 10;
+
 // Live phase.
 var run = $"live-{options.Monitors}-{tag}";
 await session.Grains.GetGrain<IRunGrain>(run).Configure(new RunRequest("kachuee-window-ds1", "vanilla"));
@@ -70,6 +75,8 @@ Console.WriteLine($"  lag every 10 s: {string.Join(", ", lags.Select(l => $"{l.L
     + $"deliveries under way at the end took {status.Drain.TotalSeconds:F1} s more");
 Console.WriteLine($"  silo CPU {liveSiloCpu.TotalSeconds:F1} s ({liveSiloCpu.TotalSeconds / status.Elapsed.TotalSeconds:F2} cores), {liveMsPerBeat:F3} ms per beat; "
     + $"client CPU {liveClientCpu.TotalSeconds:F1} s ({liveClientCpu.TotalSeconds / status.Elapsed.TotalSeconds:F2} cores, with the map reader), {liveClientCpu.TotalMilliseconds / Math.Max(status.Beats, 1):F3} ms per beat");
+Console.WriteLine($"  silo idle {idleCores:F3} cores; without it {(liveSiloCpu.TotalSeconds - idleCores * status.Elapsed.TotalSeconds) * 1000 / Math.Max(status.Beats, 1):F3} ms per beat live, "
+    + $"{(replaySiloCpu.TotalSeconds - idleCores * replay.Elapsed.TotalSeconds) * 1000 / Math.Max(replay.Beats, 1):F3} ms per beat replayed");
 Console.WriteLine($"  replay pipeline, same silo: {replay.Beats:N0} beats of {replaySource.Records.Count} {replaySource.Dataset} records in {replay.Elapsed.TotalSeconds:F1} s, "
     + $"silo CPU {replaySiloCpu.TotalSeconds:F1} s, {replayMsPerBeat:F3} ms per beat; live / replay {liveMsPerBeat / replayMsPerBeat:F2}x");
 Console.WriteLine($"  beat-to-map latency p50 {BeatToMap.Percentile(latencyMs, 50):F0} ms, p99 {BeatToMap.Percentile(latencyMs, 99):F0} ms ({latencyMs.Count:N0} chunks, {unseen} not seen)");
