@@ -47,11 +47,23 @@ public sealed class OptionTests
 
     [Theory]
     [InlineData("--speed", "0", "--speed 0: give more than 0 and at most 1000")]
-    [InlineData("--monitors", "100", "--monitors 100: give 1 to 99")]
+    [InlineData("--monitors", "100001", "--monitors 100001: give 1 to 100,000")]
+    [InlineData("--monitors", "0", "--monitors 0: give 1 to 100,000")]
+    [InlineData("--patients", "0", "--patients 0: give 1 to 999")]
+    [InlineData("--max-in-flight", "0", "--max-in-flight 0: give at least 1")]
+    [InlineData("--data", "/no/such/folder", "--data /no/such/folder: no such folder")]
     [InlineData("--seconds", "-1", "--seconds -1: give a positive number of seconds")]
     public async Task Simulate_options_are_checked(string option, string value, string message)
     {
         Assert.Equal(message, await CommandLineError("simulate", "--run", "live", option, value));
+    }
+
+    [Theory]
+    [InlineData("--monitors", "100001", "--monitors 100001: give 1 to 100,000")]
+    [InlineData("--live-seconds", "0", "--live-seconds 0: give a positive number of seconds")]
+    public async Task Scale_live_options_are_checked(string option, string value, string message)
+    {
+        Assert.Equal(message, await CommandLineError("scale", "--live", option, value));
     }
 
     [Fact]

@@ -51,3 +51,45 @@ public sealed class ScalingModelTests
         Assert.Throws<ArgumentException>(() => ScalingModel.Fit([Point(2, 0.001)], 2));
     }
 }
+
+public sealed class LiveProjectionTests
+{
+    // 2 cores at the planned utilisation, 0.5 CPU ms per beat alone and 0.1 ms more when every message crosses silos.
+    private static readonly ScalingModel Model = new(CpuSecondsPerBeat: 0.0005, CoordinationCpuSecondsPerBeat: 0.0001,
+        Utilisation: LiveProjection.TargetUtilisation, CoresPerMachine: 2);
+
+    [Fact]
+    public void Machines_are_the_fewest_whose_projected_throughput_carries_the_fleet()
+    {
+        var machines = LiveProjection.MachinesFor(100_000, Model);
+
+        Assert.True(Model.Predict(machines) >= 100_000);
+        Assert.True(Model.Predict(machines - 1) < 100_000);
+        Assert.Equal(1, LiveProjection.MachinesFor(3_200, Model)); // one machine gives 3,200 beats/s
+        Assert.Equal(2, LiveProjection.MachinesFor(3_201, Model));
+    }
+
+    [Fact]
+    public void Redis_writes_grow_with_monitors_and_merges_only_with_silos()
+    {
+        var small = LiveProjection.For(10_000, Model, beatsPerMonitorSecond: 1.2, classMaps: 24, TimeSpan.FromMilliseconds(250));
+        var large = LiveProjection.For(100_000, Model, beatsPerMonitorSecond: 1.2, classMaps: 24, TimeSpan.FromMilliseconds(250));
+
+        Assert.Equal(12_000, small.BeatsPerSecond, 6);
+        // One record-state write per chunk, plus one class-map write per merge.
+        Assert.Equal(10_000 + small.MergesPerSecond, small.RedisWritesPerSecond, 6);
+        Assert.Equal(small.Machines * 24 * 4, small.MergesPerSecond, 6);
+        Assert.Equal(small.Machines * 4, small.MergesPerMapPerSecond, 6);
+        Assert.Equal(large.Machines * 4, large.MergesPerMapPerSecond, 6);
+        Assert.True(large.Machines > small.Machines);
+    }
+
+    [Fact]
+    public void Machines_are_planned_at_the_target_utilisation_whatever_the_measured_run_reached()
+    {
+        var idle = Model with { Utilisation = 0.1 };
+
+        Assert.Equal(LiveProjection.For(10_000, Model, 1.2, 24, TimeSpan.FromMilliseconds(250)).Machines,
+            LiveProjection.For(10_000, idle, 1.2, 24, TimeSpan.FromMilliseconds(250)).Machines);
+    }
+}

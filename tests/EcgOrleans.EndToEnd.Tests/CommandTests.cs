@@ -84,7 +84,7 @@ public sealed class CommandTests(SiloFixture silo)
         Assert.Equal(0, await Cli.RunAsync("simulate", "--gateway", silo.Gateway, "--run", run, "--monitors", "3", "--speed", "10", "--seconds", "4"));
 
         var info = await silo.Grains.GetGrain<IRunGrain>(run).GetInfo();
-        Assert.Equal(["monitor-01", "monitor-02", "monitor-03"], info.Records.Select(r => r.Record));
+        Assert.Equal(["monitor-000001", "monitor-000002", "monitor-000003"], info.Records.Select(r => r.Record));
         Assert.All(info.Records, r => Assert.Equal("live", r.Dataset));
         // 4 s at 10× real time: up to 40 one-second chunks each (fewer when the machine cannot keep up).
         Assert.All(info.Records, r => Assert.InRange(r.NextSequence, 1, 40));

@@ -35,7 +35,7 @@ public sealed class LiveTests(SiloFixture silo)
         var settled = ClassCounts.Of((await RunMaps.ReadAsync(client.Grains, run.Name, MapSelection.All)).Maps, ClassMapGrouping.Reference);
         Assert.Equal(fleet.Monitors.Sum(m => m.Beats), settled.Values.Sum());
         var info = await silo.Grains.GetGrain<IRunGrain>(run.Name).GetInfo();
-        Assert.Equal(["live/monitor-01", "live/monitor-02"], info.Records.Select(r => $"{r.Dataset}/{r.Record}"));
+        Assert.Equal(["live/monitor-000001", "live/monitor-000002"], info.Records.Select(r => $"{r.Dataset}/{r.Record}"));
     }
 
     [Fact]
@@ -44,12 +44,12 @@ public sealed class LiveTests(SiloFixture silo)
         var run = await silo.NewRunAsync("resume");
         var options = new FleetOptions(Monitors: 1, Speed: 50);
         await new MonitorFleet(silo.Grains, run.Name, options).RunAsync(TimeSpan.FromSeconds(0.5), null, CancellationToken.None);
-        var before = await silo.Grains.GetGrain<IRecordGrain>(GrainKeys.Record(run.Name, MonitorFleet.Dataset, "monitor-01")).GetProgress();
+        var before = await silo.Grains.GetGrain<IRecordGrain>(GrainKeys.Record(run.Name, MonitorFleet.Dataset, "monitor-000001")).GetProgress();
 
         var again = new MonitorFleet(silo.Grains, run.Name, options);
         await again.RunAsync(TimeSpan.FromSeconds(0.5), null, CancellationToken.None);
 
-        var after = await silo.Grains.GetGrain<IRecordGrain>(GrainKeys.Record(run.Name, MonitorFleet.Dataset, "monitor-01")).GetProgress();
+        var after = await silo.Grains.GetGrain<IRecordGrain>(GrainKeys.Record(run.Name, MonitorFleet.Dataset, "monitor-000001")).GetProgress();
         Assert.True(before.NextSequence > 0);
         Assert.True(after.NextSequence > before.NextSequence, $"chunk {before.NextSequence} then {after.NextSequence}");
         Assert.Equal(0, again.Monitors[0].Resumes);

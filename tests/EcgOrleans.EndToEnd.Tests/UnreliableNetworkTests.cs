@@ -19,7 +19,8 @@ public sealed class UnreliableNetworkTests(SiloFixture silo)
     [Fact]
     public async Task Lost_acknowledgements_failed_calls_and_deactivations_change_no_count()
     {
-        var patient = SyntheticEcg.RecordOptions(1, 1);
+        // A whole loop's worth of chunks and a wrap: the monitor replays 30 s of its patient from an offset.
+        var patient = PatientPool.Synthetic(seed: 1, patients: 2, seconds: 30).Patients[1];
         var clean = await StreamAsync(await silo.NewRunAsync("clean"), patient, unreliable: false);
         var flaky = await StreamAsync(await silo.NewRunAsync("flaky"), patient, unreliable: true);
 
@@ -33,11 +34,11 @@ public sealed class UnreliableNetworkTests(SiloFixture silo)
     }
 
     private async Task<(LiveMonitor Monitor, UnreliableRecordGrain? Grain, RecordProgress Progress, Dictionary<string, long> Counts)> StreamAsync(
-        RunConfig run, SyntheticOptions patient, bool unreliable)
+        RunConfig run, PatientLoop patient, bool unreliable)
     {
-        var real = silo.Grains.GetGrain<IRecordGrain>(GrainKeys.Record(run.Name, MonitorFleet.Dataset, "monitor-01"));
+        var real = silo.Grains.GetGrain<IRecordGrain>(GrainKeys.Record(run.Name, MonitorFleet.Dataset, "monitor-000001"));
         var flaky = unreliable ? new UnreliableRecordGrain(real) : null;
-        var monitor = new LiveMonitor(flaky ?? real, ClientResilience.Create(), run.Name, new MonitorFeed("monitor-01", patient, 360));
+        var monitor = new LiveMonitor(flaky ?? real, ClientResilience.Create(), run.Name, new MonitorFeed("monitor-000001", patient, offset: 20 * 360, chunkSamples: 360));
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await monitor.StartAsync(limit.Token);
         for (var i = 0; i < Steps; i++) await monitor.StepAsync(limit.Token);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EcgOrleans.Abstractions;
 using EcgOrleans.Client.Cluster;
 using Polly;
@@ -11,8 +12,11 @@ namespace EcgOrleans.Client.Live;
 /// names the chunk it expects and the monitor resends from its <see cref="ResendBuffer"/>; a new session starts
 /// where the grain's last session left off.
 /// </summary>
-/// <param name="grain">The record grain of this monitor in its run ("run/live/monitor-01").</param>
-internal sealed class LiveMonitor(IRecordGrain grain, ResiliencePipeline resilience, string run, MonitorFeed feed)
+/// <param name="grain">The record grain of this monitor in its run ("run/live/monitor-000001").</param>
+/// <param name="acknowledged">Told of every chunk the grain acknowledged: when it was first sent, and the beats that
+/// acknowledgement added (for latency measurements; called from many monitors at once).</param>
+internal sealed class LiveMonitor(IRecordGrain grain, ResiliencePipeline resilience, string run, MonitorFeed feed,
+    Action<ChunkAcknowledged>? acknowledged = null)
 {
     private const int MaxResumesPerStep = 100;
     private readonly ResendBuffer _buffer = new();
@@ -34,6 +38,12 @@ internal sealed class LiveMonitor(IRecordGrain grain, ResiliencePipeline resilie
     /// <summary>Chunks made but not yet durable in the grain.</summary>
     public int Pending => _buffer.Count;
 
+    /// <summary>Chunks made so far (the sequence number of the next).</summary>
+    public long Made => feed.NextSequence;
+
+    /// <summary>Chunks the grain has applied (the sequence number it expects next).</summary>
+    public long Delivered => Volatile.Read(ref _expected);
+
     /// <summary>Asks the grain where the record stands and moves the monitor there.</summary>
     public async Task StartAsync(CancellationToken cancellation)
     {
@@ -52,6 +62,18 @@ internal sealed class LiveMonitor(IRecordGrain grain, ResiliencePipeline resilie
     public async Task StepAsync(CancellationToken cancellation)
     {
         _buffer.Add(feed.Next());
+        await DeliverAsync(cancellation);
+    }
+
+    /// <summary>Makes the chunks up to <paramref name="made"/> (a count) and delivers every chunk the grain still needs.</summary>
+    public async Task CatchUpAsync(long made, CancellationToken cancellation)
+    {
+        while (feed.NextSequence < made) _buffer.Add(feed.Next());
+        await DeliverAsync(cancellation);
+    }
+
+    private async Task DeliverAsync(CancellationToken cancellation)
+    {
         var resumes = 0;
         while (_expected < _buffer.Next)
         {
@@ -59,10 +81,12 @@ internal sealed class LiveMonitor(IRecordGrain grain, ResiliencePipeline resilie
             var chunk = _buffer.Get(_expected);
             try
             {
+                var sent = Stopwatch.GetTimestamp();
                 var ack = await resilience.ExecuteAsync(async _ => await _grain.Append(chunk), cancellation);
                 ChunksSent++;
-                _expected = ack.NextSequence;
+                Volatile.Write(ref _expected, ack.NextSequence);
                 _buffer.Commit(ack.CommittedSequence);
+                acknowledged?.Invoke(new ChunkAcknowledged(sent, ack.Beats - Beats));
                 Beats = ack.Beats;
             }
             catch (EcgRequestException e) when (e.Code == Codes.ChunkOutOfOrder && e.ExpectedSequence is { } expected)
@@ -90,3 +114,6 @@ internal sealed class LiveMonitor(IRecordGrain grain, ResiliencePipeline resilie
             throw new InvalidOperationException($"record {feed.Record} of run {run}: gave up after {MaxResumesPerStep} resumes in one step", cause);
     }
 }
+
+/// <summary>A chunk the grain acknowledged: when it was sent (a <see cref="Stopwatch"/> timestamp), and the beats it added.</summary>
+internal readonly record struct ChunkAcknowledged(long SentTimestamp, long Beats);

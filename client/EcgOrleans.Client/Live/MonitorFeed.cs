@@ -1,22 +1,32 @@
 using EcgOrleans.Abstractions;
-using EcgOrleans.Signal.Synthetic;
 
 namespace EcgOrleans.Client.Live;
 
 /// <summary>
-/// A synthetic bedside monitor as numbered chunks of a fixed number of samples. The monitor is deterministic for
-/// its options, so chunk k is the same samples whenever it is made: a new session can skip to where a record
-/// grain stands and carry on the same signal.
+/// A bedside monitor as numbered chunks of a fixed number of samples, replaying a patient's loop from an offset.
+/// Chunk k is a function of (patient, offset, chunk size, k) alone, so it is the same whenever it is made: a resend
+/// after a fault is the same chunk, and a new session can skip to where a record grain stands without making what
+/// lies before.
 /// </summary>
-internal sealed class MonitorFeed(string record, SyntheticOptions options, int chunkSamples)
+internal sealed class MonitorFeed
 {
-    private readonly SyntheticMonitor _monitor = new(options);
+    private readonly PatientLoop _patient;
+    private readonly long _offset;
 
-    public string Record { get; } = record;
+    public MonitorFeed(string record, PatientLoop patient, long offset, int chunkSamples)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        Record = record;
+        _patient = patient;
+        _offset = offset;
+        ChunkSamples = chunkSamples > 0 ? chunkSamples : throw new ArgumentOutOfRangeException(nameof(chunkSamples), chunkSamples, "must be positive");
+    }
 
-    public int ChunkSamples { get; } = chunkSamples > 0 ? chunkSamples : throw new ArgumentOutOfRangeException(nameof(chunkSamples), chunkSamples, "must be positive");
+    public string Record { get; }
 
-    public double SamplingFrequency => _monitor.SamplingFrequency;
+    public int ChunkSamples { get; }
+
+    public double SamplingFrequency => _patient.SamplingFrequency;
 
     /// <summary>Sequence number of the next chunk.</summary>
     public long NextSequence { get; private set; }
@@ -25,18 +35,20 @@ internal sealed class MonitorFeed(string record, SyntheticOptions options, int c
     public double Seconds => NextSequence * ChunkSamples / SamplingFrequency;
 
     /// <summary>The next chunk, with the beats whose R peaks fall in it; it asks the grain to score them now (Flush).</summary>
-    public SignalChunk Next()
+    public SignalChunk Next() => Chunk(NextSequence++);
+
+    /// <summary>Chunk <paramref name="sequence"/> of this monitor.</summary>
+    public SignalChunk Chunk(long sequence)
     {
-        var piece = _monitor.Next(ChunkSamples);
-        ChunkAnnotation[] annotations = [.. piece.Annotations.Select(a => new ChunkAnnotation(a.Sample, (byte)a.Code))];
-        return new SignalChunk(NextSequence++, SamplingFrequency, piece.Samples, annotations, IsLast: false, Flush: true);
+        var (samples, annotations) = _patient.Cut(_offset, sequence * ChunkSamples, ChunkSamples);
+        return new SignalChunk(sequence, SamplingFrequency, samples, annotations, IsLast: false, Flush: true);
     }
 
-    /// <summary>Makes and drops chunks until <paramref name="sequence"/> is next.</summary>
+    /// <summary>Moves on so that <paramref name="sequence"/> is the next chunk; a monitor does not go back.</summary>
     public void SkipTo(long sequence)
     {
         if (sequence < NextSequence)
             throw new InvalidOperationException($"{Record}: cannot go back from chunk {NextSequence} to chunk {sequence}");
-        while (NextSequence < sequence) Next();
+        NextSequence = sequence;
     }
 }

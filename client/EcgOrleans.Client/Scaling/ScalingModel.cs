@@ -14,6 +14,12 @@ public sealed record ScalePoint(int Silos, long Beats, double Seconds, IReadOnly
 {
     public double BeatsPerSecond => Beats / Seconds;
 
+    /// <summary>Live monitors streaming (live points only).</summary>
+    public int? Monitors { get; init; }
+
+    /// <summary>How far the live fleet was behind its schedule at the end (live points only).</summary>
+    public TimeSpan? Lag { get; init; }
+
     public double CpuSecondsPerBeat => SiloCpuSeconds.Sum() / Beats;
 
     public double MessagesPerBeat => (double)Messages / Beats;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using EcgOrleans.Abstractions;
 using EcgOrleans.Client.Cluster;
@@ -19,7 +20,8 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateSettings>
             $"run [bold]{config.Name}[/]: model {config.ModelVersion}, {config.Method} saliency of the {config.Target} class; {settings.Monitors} monitors at {settings.Speed:0.##}× real time");
         AnsiConsole.MarkupLine("[grey]Ctrl+C stops; run it again to carry on where the monitors left off.[/]");
 
-        var fleet = new MonitorFleet(session.Grains, config.Name, new FleetOptions(settings.Monitors, settings.Speed, settings.Seed));
+        var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+        var fleet = new MonitorFleet(session.Grains, config.Name, settings.Fleet(), settings.Patients());
         var duration = settings.Seconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
         FleetStatus final;
         if (AnsiConsole.Profile.Capabilities.Interactive)
@@ -48,26 +50,34 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateSettings>
             }, cancellation);
         }
         AnsiConsole.MarkupLineInterpolated($"[bold]{Line(final)}[/]");
+        AnsiConsole.WriteLine(ClientCpu(Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart, final, settings.InProcess));
         return 0;
     }
 
+    /// <summary>The client's own CPU, apart from the silo's unless the silo runs in this process.</summary>
+    private static string ClientCpu(TimeSpan cpu, FleetStatus s, bool inProcess) => string.Create(CultureInfo.InvariantCulture,
+        $"{(inProcess ? "client and in-process silo" : "client")} CPU {cpu.TotalSeconds:0.0} s ({cpu.TotalSeconds / Math.Max(s.Elapsed.TotalSeconds, 1e-9):0.00} cores busy, {cpu.TotalMilliseconds / Math.Max(s.Beats, 1):0.000} ms per beat)");
+
     private static string Line(FleetStatus s)
     {
-        var behind = s.Lag > TimeSpan.FromSeconds(1) ? string.Create(CultureInfo.InvariantCulture, $", {s.Lag.TotalSeconds:0.0} s behind schedule") : "";
+        var behind = string.Create(CultureInfo.InvariantCulture, $", lag {s.Lag.TotalSeconds:0.0} s");
         return string.Create(CultureInfo.InvariantCulture,
             $"{s.Elapsed.TotalSeconds:0.0} s: {s.SignalSeconds:0} s of signal per monitor, {s.Beats:#,0} beats scored ({s.Beats / Math.Max(s.Elapsed.TotalSeconds, 1e-9):0} beats/s), {s.Chunks:#,0} chunks, {s.Resumes} resumes{behind}");
     }
+
+    private const int ShownMonitors = 20;
 
     private static IRenderable View(MonitorFleet fleet, FleetStatus? status)
     {
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumns("monitor", "signal", "beats", "chunks", "pending", "resumes");
         foreach (var column in table.Columns.Skip(1)) column.RightAligned();
-        foreach (var m in fleet.Monitors)
+        foreach (var m in fleet.Monitors.Take(ShownMonitors))
         {
             table.AddRow(m.Record, m.SignalSeconds.ToString("0 s", CultureInfo.InvariantCulture), m.Beats.ToString("#,0", CultureInfo.InvariantCulture),
                 m.ChunksSent.ToString("#,0", CultureInfo.InvariantCulture), m.Pending.ToString(CultureInfo.InvariantCulture), m.Resumes.ToString(CultureInfo.InvariantCulture));
         }
-        return new Rows(new Markup(status is null ? "[grey]starting[/]" : Markup.Escape(Line(status))), table);
+        var more = fleet.Monitors.Count > ShownMonitors ? new Markup($"[grey]and {fleet.Monitors.Count - ShownMonitors:#,0} more monitors[/]") : (IRenderable)Text.Empty;
+        return new Rows(new Markup(status is null ? "[grey]starting[/]" : Markup.Escape(Line(status))), table, more);
     }
 }

@@ -33,6 +33,18 @@ internal sealed class ScaleSettings : DataSettings
     [Description("Cores per machine for the projection (default: this machine's).")]
     public int Cores { get; init; } = Environment.ProcessorCount;
 
+    [CommandOption("--live")]
+    [Description("Measure the live workload instead of a replay: --monitors monitors at real time for --live-seconds per silo count.")]
+    public bool Live { get; init; }
+
+    [CommandOption("--monitors <N>")]
+    [Description("Live monitors with --live (default 1000, at most 100,000).")]
+    public int Monitors { get; init; } = 1000;
+
+    [CommandOption("--live-seconds <S>")]
+    [Description("Seconds each silo count streams with --live (default 60).")]
+    public double LiveSeconds { get; init; } = 60;
+
     public IReadOnlyList<int> SiloCounts =>
         [.. Silos.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).Distinct().Order()];
 
@@ -49,6 +61,8 @@ internal sealed class ScaleSettings : DataSettings
         if (!SiloCounts.Contains(1)) return ValidationResult.Error("--silos must include 1: the projection starts from one silo");
         if (Parallel is < 1 or > 256) return ValidationResult.Error("--parallel must be between 1 and 256");
         if (Cores < 1) return ValidationResult.Error("--cores must be at least 1");
+        if (Monitors is < 1 or > global::EcgOrleans.Client.Live.MonitorNames.MaxMonitors) return ValidationResult.Error($"--monitors {Monitors}: give 1 to 100,000");
+        if (!(LiveSeconds > 0 && double.IsFinite(LiveSeconds))) return ValidationResult.Error(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--live-seconds {LiveSeconds}: give a positive number of seconds"));
         return base.Validate();
     }
 }
