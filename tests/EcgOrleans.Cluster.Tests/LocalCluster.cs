@@ -5,12 +5,14 @@ namespace EcgOrleans.Cluster.Tests;
 
 /// <summary>
 /// A cluster of silo processes driven through deploy/local-cluster.sh, with its own redis-server (AOF on, so a
-/// restart keeps the state) on ports no other test uses.
+/// restart keeps the state) on ports no other test uses. Classes that run at once need their own
+/// <paramref name="portOffset"/>, Redis port and cluster id.
 /// </summary>
-public sealed class LocalCluster : IAsyncDisposable
+public sealed class LocalCluster(int redisPort = 6391, int portOffset = 0, string clusterId = "ecg-fault-test") : IAsyncDisposable
 {
-    public const int RedisPort = 6391;
-    public const int GatewayBase = 31000;
+    public int RedisPort { get; } = redisPort;
+    public int GatewayBase { get; } = 31000 + portOffset;
+    public string ClusterId { get; } = clusterId;
     private readonly string _folder = TestData.NewTempDirectory("ecg-cluster");
     private readonly string _script = Path.Combine(TestData.RepositoryRoot, "deploy", "local-cluster.sh");
     private Process? _redis;
@@ -29,6 +31,10 @@ public sealed class LocalCluster : IAsyncDisposable
         }) ?? throw new InvalidOperationException("redis-server did not start (apt-get install -y redis-server)");
         _redis.OutputDataReceived += (_, _) => { };
         _redis.BeginOutputReadLine();
+        // A redis-server that exits at once could not take the port: another cluster's answers there, and sharing
+        // it (and the silo ports) would mix both clusters' state.
+        if (_redis.WaitForExit(TimeSpan.FromSeconds(1)))
+            throw new InvalidOperationException($"redis-server exited at once ({_redis.ExitCode}): is another cluster test using port {RedisPort}?");
         await WaitForAsync(() => Run("redis-cli", $"-p {RedisPort} ping").Contains("PONG"), TimeSpan.FromSeconds(20), "redis-server to answer");
     }
 
@@ -45,10 +51,10 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         ["ECG_REDIS"] = Redis,
         ["ECG_CLUSTER_DIR"] = _folder,
-        ["ECG_CLUSTER_ID"] = "ecg-fault-test",
-        ["ECG_SILO_PORT_BASE"] = "21110",
+        ["ECG_CLUSTER_ID"] = ClusterId,
+        ["ECG_SILO_PORT_BASE"] = (21110 + portOffset).ToString(),
         ["ECG_GATEWAY_PORT_BASE"] = GatewayBase.ToString(),
-        ["ECG_HTTP_PORT_BASE"] = "18180",
+        ["ECG_HTTP_PORT_BASE"] = (18180 + portOffset).ToString(),
     });
 
     /// <summary>What silo <paramref name="silo"/> has written to its standard output and error so far.</summary>

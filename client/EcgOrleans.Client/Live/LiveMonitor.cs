@@ -44,6 +44,12 @@ internal sealed class LiveMonitor(IRecordGrain grain, ResiliencePipeline resilie
     /// <summary>Chunks the grain has applied (the sequence number it expects next).</summary>
     public long Delivered => Volatile.Read(ref _expected);
 
+    /// <summary>Whether the grain holds the whole record, its last chunk included (after <see cref="FinishAsync"/>).</summary>
+    public bool Done { get; private set; }
+
+    /// <summary>Beats per AAMI class that the chunks this monitor made carry (see <see cref="MonitorFeed.ReferenceCounts"/>).</summary>
+    public long[] ReferenceCounts() => feed.ReferenceCounts(feed.NextSequence);
+
     /// <summary>Asks the grain where the record stands and moves the monitor there.</summary>
     public async Task StartAsync(CancellationToken cancellation)
     {
@@ -72,6 +78,18 @@ internal sealed class LiveMonitor(IRecordGrain grain, ResiliencePipeline resilie
         await DeliverAsync(cancellation);
     }
 
+    /// <summary>
+    /// Ends the record: delivers every chunk still pending, then the last chunk (empty, <see cref="SignalChunk.IsLast"/>),
+    /// with the same resumes as any chunk. Once it returns the grain holds the record as done, and the monitor makes
+    /// no more chunks. Calling it again after a failure carries on where it stopped.
+    /// </summary>
+    public async Task FinishAsync(CancellationToken cancellation)
+    {
+        if (feed.Last is null) _buffer.Add(feed.End());
+        await DeliverAsync(cancellation);
+        if (!Done) throw new InvalidOperationException($"record {feed.Record} of run {run}: the grain took the last chunk but does not report the record done");
+    }
+
     private async Task DeliverAsync(CancellationToken cancellation)
     {
         var resumes = 0;
@@ -88,6 +106,20 @@ internal sealed class LiveMonitor(IRecordGrain grain, ResiliencePipeline resilie
                 _buffer.Commit(ack.CommittedSequence);
                 acknowledged?.Invoke(new ChunkAcknowledged(sent, ack.Beats - Beats));
                 Beats = ack.Beats;
+                Done = ack.Done;
+            }
+            catch (EcgRequestException e) when (e.Code == Codes.RecordComplete && feed.Last is not null)
+            {
+                // The last chunk got there and its acknowledgement was lost (a retry, a silo lost after the commit):
+                // a grain refuses chunks as complete only once its last chunk's commit point is durable.
+                Resume(ref resumes, e);
+                var progress = await resilience.ExecuteAsync(async _ => await _grain.GetProgress(), cancellation);
+                if (!progress.Done)
+                    throw new InvalidOperationException($"record {feed.Record} of run {run}: the grain refused a chunk as complete but does not report the record done", e);
+                Volatile.Write(ref _expected, progress.NextSequence);
+                _buffer.Commit(progress.CommittedSequence);
+                Beats = progress.BeatsScored;
+                Done = true;
             }
             catch (EcgRequestException e) when (e.Code == Codes.ChunkOutOfOrder && e.ExpectedSequence is { } expected)
             {
@@ -102,7 +134,14 @@ internal sealed class LiveMonitor(IRecordGrain grain, ResiliencePipeline resilie
                 // Retries ran out: wait, then ask the grain where it stands (it rolled back to its commit point).
                 Resume(ref resumes, e);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
-                _expected = (await resilience.ExecuteAsync(async _ => await _grain.GetProgress(), cancellation)).NextSequence;
+                var progress = await resilience.ExecuteAsync(async _ => await _grain.GetProgress(), cancellation);
+                _expected = progress.NextSequence;
+                if (progress.Done)
+                {
+                    _buffer.Commit(progress.CommittedSequence);
+                    Beats = progress.BeatsScored;
+                    Done = true;
+                }
             }
         }
     }

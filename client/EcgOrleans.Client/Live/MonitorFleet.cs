@@ -37,6 +37,9 @@ internal sealed class MonitorFleet
     private readonly FleetOptions _options;
     private readonly Member[] _members;
     private readonly SemaphoreSlim _inFlight;
+    private bool _started;
+    private TimeSpan _tickLength;
+    private Stopwatch? _clock;
 
     public MonitorFleet(IGrainFactory grains, string run, FleetOptions options, PatientPool? patients = null, Action<ChunkAcknowledged>? acknowledged = null)
     {
@@ -73,8 +76,11 @@ internal sealed class MonitorFleet
     {
         await Task.WhenAll(_members.Select(m => Bounded(() => m.Monitor.StartAsync(cancellation), cancellation)));
         foreach (var m in _members) m.First = m.Monitor.Made;
+        _started = true;
         var tickLength = Period / Slices;
         var clock = Stopwatch.StartNew();
+        _tickLength = tickLength;
+        _clock = clock;
         try
         {
             for (long tick = 0; !cancellation.IsCancellationRequested; tick++)
@@ -104,6 +110,36 @@ internal sealed class MonitorFleet
         {
         }
         return Status(clock.Elapsed, tickLength) with { Lag = end.Lag, Drain = clock.Elapsed - end.Elapsed };
+    }
+
+    /// <summary>
+    /// Ends every monitor's record once <see cref="RunAsync"/> has returned: each monitor makes the chunks that fell
+    /// due, delivers what is pending and then its last chunk (<see cref="LiveMonitor.FinishAsync"/>), at most
+    /// MaxInFlight monitors at once. Afterwards every record is done in the run and no monitor streams any more.
+    /// </summary>
+    public async Task<FleetStatus> FinishAsync(CancellationToken cancellation)
+    {
+        if (!_started) throw new InvalidOperationException("the fleet has not streamed yet: run it before finishing it");
+        await Task.WhenAll(_members.Select(async m =>
+        {
+            if (m.Pump is { } pump)
+            {
+                try
+                {
+                    await pump;
+                }
+                catch (OperationCanceledException) when (pump.IsCanceled)
+                {
+                    // The run was stopped mid-delivery: the finish resumes from where the grain stands.
+                }
+            }
+            await Bounded(async () =>
+            {
+                await m.Monitor.CatchUpAsync(Interlocked.Read(ref m.Due), cancellation);
+                await m.Monitor.FinishAsync(cancellation);
+            }, cancellation);
+        }));
+        return Status(_clock!.Elapsed, _tickLength) with { Lag = TimeSpan.Zero };
     }
 
     /// <summary>Makes chunks up to round <paramref name="round"/> due for a member, and starts its delivery unless one is going.</summary>

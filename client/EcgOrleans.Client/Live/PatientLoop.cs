@@ -39,6 +39,9 @@ internal sealed class PatientLoop
 
     public int Length => _samples.Length;
 
+    /// <summary>Whether the recording has annotations, so that its chunks carry them (an empty list where none falls).</summary>
+    public bool Annotated => _annotationSamples is not null;
+
     /// <summary>Annotated beats per second of signal (zero for a recording without annotations).</summary>
     public double BeatsPerSecond => (_annotationSamples?.Length ?? 0) * SamplingFrequency / _samples.Length;
 

@@ -18,7 +18,9 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateSettings>
         var config = await session.Grains.GetGrain<IRunGrain>(settings.Run!).Configure(settings.RunRequest());
         AnsiConsole.MarkupLineInterpolated(
             $"run [bold]{config.Name}[/]: model {config.ModelVersion}, {config.Method} saliency of the {config.Target} class; {settings.Monitors} monitors at {settings.Speed:0.##}× real time");
-        AnsiConsole.MarkupLine("[grey]Ctrl+C stops; run it again to carry on where the monitors left off.[/]");
+        AnsiConsole.MarkupLine(settings.Finish
+            ? "[grey]Ctrl+C stops and ends every monitor's record (--finish).[/]"
+            : "[grey]Ctrl+C stops; run it again to carry on where the monitors left off.[/]");
 
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         var fleet = new MonitorFleet(session.Grains, config.Name, settings.Fleet(), settings.Patients());
@@ -50,6 +52,14 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateSettings>
             }, cancellation);
         }
         AnsiConsole.MarkupLineInterpolated($"[bold]{Line(final)}[/]");
+        if (settings.Finish)
+        {
+            // After Ctrl+C too: the first one stopped the stream, a second one ends the process.
+            AnsiConsole.MarkupLine("[grey]ending every monitor's record (a second Ctrl+C abandons it)[/]");
+            var finished = await fleet.FinishAsync(CancellationToken.None);
+            AnsiConsole.MarkupLineInterpolated(
+                $"[bold]{fleet.Monitors.Count(m => m.Done):#,0} records done, {finished.Beats:#,0} beats scored[/]");
+        }
         AnsiConsole.WriteLine(ClientCpu(Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart, final, settings.InProcess));
         return 0;
     }

@@ -42,6 +42,10 @@ internal sealed class SimulateSettings : RunSettings
     [Description("Chunk deliveries kept going at once (default 2000).")]
     public int MaxInFlight { get; init; } = Live.FleetOptions.DefaultMaxInFlight;
 
+    [CommandOption("--finish")]
+    [Description("End each monitor's record when the simulation stops (after --seconds or the first Ctrl+C): its last chunk makes the record done, and it takes no more chunks (default: off, the records stay open for a later run to carry on).")]
+    public bool Finish { get; init; }
+
     public override ValidationResult Validate()
     {
         if (Run is null) return ValidationResult.Error("--run is required");
