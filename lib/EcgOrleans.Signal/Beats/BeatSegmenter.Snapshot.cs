@@ -92,7 +92,7 @@ public sealed partial class BeatSegmenter
             segmenter._filteredStart = r.ReadInt64();
             segmenter._filteredEnd = r.ReadInt64();
             var buffered = StateFormat.Count(checked((int)(segmenter._filteredEnd - segmenter._filteredStart)), MaxSnapshotSamples);
-            segmenter._filtered = new float[Math.Max(4096, buffered)];
+            segmenter._filtered = new float[Math.Max(InitialFilteredSamples, buffered)];
             for (var i = 0; i < buffered; i++) segmenter._filtered[i] = r.ReadSingle();
             segmenter._samplesPushed = r.ReadInt64();
             segmenter._watermark = r.ReadInt64();

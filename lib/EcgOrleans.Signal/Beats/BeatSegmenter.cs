@@ -31,7 +31,9 @@ public sealed partial class BeatSegmenter
     private readonly List<BeatMark> _pending = [];
     private readonly Queue<double> _recentRr = new();        // pre-RR (s) of the last LocalBeats beats
     private readonly Queue<(long R, double Rr)> _windowRr = new(); // pre-RR (s) of beats in the last 10 s
-    private float[] _filtered = new float[4096];
+    // Grows to what the pending beats need: a live record, a second at a time, keeps a few seconds of samples.
+    private const int InitialFilteredSamples = 1024;
+    private float[] _filtered = new float[InitialFilteredSamples];
     private long _filteredStart;   // absolute sample index of _filtered[0]
     private long _filteredEnd;     // absolute index one past the last filtered sample
     private long _samplesPushed;

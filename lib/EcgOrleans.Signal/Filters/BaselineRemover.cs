@@ -14,10 +14,6 @@ public sealed class BaselineRemover
     private readonly SlidingMedian _short;
     private readonly SlidingMedian _long;
     private readonly DelayLine _delayed;
-    // Per-block buffers, sized for a block or for the medians' tails at the end, whichever is longer.
-    private readonly float[] _input;
-    private readonly float[] _stage1;
-    private readonly float[] _baseline;
     private float _lastValid;
     private bool _seenValid;
 
@@ -30,11 +26,7 @@ public sealed class BaselineRemover
     {
         _short = shortMedian;
         _long = longMedian;
-        var size = Math.Max(BlockSize, Lag);
-        _input = new float[size];
-        _stage1 = new float[size];
-        _baseline = new float[size];
-        _delayed = new DelayLine(Lag + size);
+        _delayed = new DelayLine(Lag + 1);
     }
 
     private static SlidingMedian Median(double seconds, double fs)
@@ -56,20 +48,22 @@ public sealed class BaselineRemover
 
     private void PushBlock(ReadOnlySpan<float> samples, List<float> output)
     {
-        var input = _input.AsSpan(0, samples.Length);
+        var scratch = Scratch.For(samples.Length);
+        var input = scratch.Input.AsSpan(0, samples.Length);
         for (var i = 0; i < samples.Length; i++) input[i] = Sanitise(samples[i]);
         _delayed.Write(input);
-        var stage1 = _stage1.AsSpan(0, _short.Push(input, _stage1));
-        Subtract(_baseline.AsSpan(0, _long.Push(stage1, _baseline)), output);
+        var stage1 = scratch.Stage1.AsSpan(0, _short.Push(input, scratch.Stage1));
+        Subtract(scratch.Baseline.AsSpan(0, _long.Push(stage1, scratch.Baseline)), output);
     }
 
     /// <summary>Ends the stream and appends the last <see cref="Lag"/> filtered samples.</summary>
     public void Complete(List<float> output)
     {
-        var stage1 = _stage1.AsSpan(0, _short.Complete(_stage1));
-        var pushed = _long.Push(stage1, _baseline);
-        pushed += _long.Complete(_baseline.AsSpan(pushed));
-        Subtract(_baseline.AsSpan(0, pushed), output);
+        var scratch = Scratch.For(Lag);
+        var stage1 = scratch.Stage1.AsSpan(0, _short.Complete(scratch.Stage1));
+        var pushed = _long.Push(stage1, scratch.Baseline);
+        pushed += _long.Complete(scratch.Baseline.AsSpan(pushed));
+        Subtract(scratch.Baseline.AsSpan(0, pushed), output);
     }
 
     /// <summary>Appends each delayed sample minus its baseline.</summary>
@@ -116,10 +110,43 @@ public sealed class BaselineRemover
         return remover;
     }
 
-    /// <summary>The samples waiting for their baseline, first in first out, in a ring that never grows.</summary>
+    /// <summary>
+    /// A block's working buffers, one set per thread: they hold nothing between calls, so thousands of live records,
+    /// each filtering a second at a time, need not each carry buffers sized for a block.
+    /// </summary>
+    private sealed class Scratch
+    {
+        [ThreadStatic] private static Scratch? _current;
+
+        private Scratch(int size)
+        {
+            Input = new float[size];
+            Stage1 = new float[size];
+            Baseline = new float[size];
+        }
+
+        public float[] Input { get; }
+
+        public float[] Stage1 { get; }
+
+        public float[] Baseline { get; }
+
+        /// <summary>This thread's buffers, of at least <paramref name="size"/> samples (a block, or the medians' tails at the end).</summary>
+        public static Scratch For(int size)
+        {
+            if (_current is null || _current.Input.Length < size) _current = new Scratch(Math.Max(size, BlockSize));
+            return _current;
+        }
+    }
+
+    /// <summary>
+    /// The samples waiting for their baseline, first in first out. Between calls it holds at most <see cref="Lag"/>
+    /// samples; within a call it grows to the longest block pushed, so a record streamed in short chunks keeps a
+    /// short ring.
+    /// </summary>
     private sealed class DelayLine(int capacity)
     {
-        private readonly float[] _ring = new float[capacity];
+        private float[] _ring = new float[capacity];
         private int _head; // next to read
         private int _count;
 
@@ -127,7 +154,7 @@ public sealed class BaselineRemover
 
         public void Write(ReadOnlySpan<float> values)
         {
-            if (_count + values.Length > _ring.Length) throw new InvalidOperationException($"delay line of {_ring.Length} overflows");
+            if (_count + values.Length > _ring.Length) Grow(_count + values.Length);
             var tail = (_head + _count) % _ring.Length;
             var first = Math.Min(values.Length, _ring.Length - tail);
             values[..first].CopyTo(_ring.AsSpan(tail));
@@ -148,6 +175,16 @@ public sealed class BaselineRemover
         public void Save(BinaryWriter writer)
         {
             for (var i = 0; i < _count; i++) writer.Write(_ring[(_head + i) % _ring.Length]);
+        }
+
+        private void Grow(int needed)
+        {
+            var ring = new float[Math.Max(needed, _ring.Length * 2)];
+            var count = _count;
+            Read(ring.AsSpan(0, count));
+            _ring = ring;
+            _head = 0;
+            _count = count;
         }
     }
 }

@@ -49,6 +49,29 @@ public sealed class BaselineRemoverTests
     }
 
     [Fact]
+    public void Removers_that_take_turns_on_one_thread_give_what_each_gives_alone()
+    {
+        // Their block buffers are shared per thread: nothing of one may leak into the other.
+        var random = new Random(5);
+        var a = Enumerable.Range(0, 9000).Select(_ => (float)random.NextDouble()).ToArray();
+        var b = Enumerable.Range(0, 3000).Select(_ => (float)(2 * random.NextDouble() - 1)).ToArray();
+        var first = new BaselineRemover(360);
+        var second = new BaselineRemover(128);
+        List<float> outA = [], outB = [];
+        for (var k = 0; k < 9; k++)
+        {
+            first.Push(a.AsSpan(k * 1000, 1000), outA);
+            second.Push(b.AsSpan(k * 333, 333), outB);
+        }
+        second.Push(b.AsSpan(2997), outB);
+        first.Complete(outA);
+        second.Complete(outB);
+
+        Assert.Equal(Filter(a, a.Length), outA);
+        Assert.Equal(Filter(b, b.Length, fs: 128), outB);
+    }
+
+    [Fact]
     public void Reports_its_lag_for_200_and_600_ms_windows()
     {
         Assert.Equal(36 + 108, new BaselineRemover(360).Lag);
