@@ -30,17 +30,6 @@ public sealed class FaultTests
     private static ClusterSettings Connect(LocalCluster cluster, int silos) =>
         new() { Gateway = cluster.Gateways(silos), ClusterId = "ecg-fault-test" };
 
-    private static async Task<long[]> ReferenceCounts(IGrainFactory grains, string run)
-    {
-        var resilience = ClientResilience.Create();
-        var counts = new long[Aami.ClassCount];
-        foreach (var c in Aami.Classes)
-        {
-            var map = await resilience.ExecuteAsync(async _ => await grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(run, $"reference/{c}")).Get());
-            counts[(int)c] = map.Count;
-        }
-        return counts;
-    }
 
     /// <summary>Starts the ingest of all 48 records, runs <paramref name="fault"/> once a share of the beats is in, waits for the end.</summary>
     private static async Task IngestWithFault(IGrainFactory grains, string run, Func<Task> fault)
@@ -77,14 +66,14 @@ public sealed class FaultTests
                 cluster.Script("kill 2");
                 return Task.CompletedTask;
             });
-            Assert.Equal(ExpectedCounts.Value, await ReferenceCounts(session.Grains, run));
+            Assert.Equal(ExpectedCounts.Value, await ClassCounts.Reference(session.Grains, run));
         }
 
         cluster.Script("down");
         cluster.Script("up 3");
         await using (var session = await ClusterSession.StartAsync(Connect(cluster, 3), CancellationToken.None))
         {
-            Assert.Equal(ExpectedCounts.Value, await ReferenceCounts(session.Grains, run));
+            Assert.Equal(ExpectedCounts.Value, await ClassCounts.Reference(session.Grains, run));
             var info = await session.Grains.GetGrain<IRunGrain>(run).GetInfo();
             Assert.Equal(48, info.Records.Count(r => r.Done));
         }
@@ -103,7 +92,7 @@ public sealed class FaultTests
         await IngestWithFault(session.Grains, run, async () => stopped = await Task.Run(() => cluster.Script("term 2")));
 
         Assert.Contains("exit status 0", stopped);
-        Assert.Equal(ExpectedCounts.Value, await ReferenceCounts(session.Grains, run));
+        Assert.Equal(ExpectedCounts.Value, await ClassCounts.Reference(session.Grains, run));
         // LibTorch's warnings (NNPACK on CPUs it does not support) at most once in the silo's log.
         Assert.True(cluster.Log(2).Split('\n').Count(l => l.Contains("NNPACK")) <= 1, "LibTorch repeats its warnings in the silo's log");
     }
@@ -119,6 +108,6 @@ public sealed class FaultTests
         await using var session = await ClusterSession.StartAsync(Connect(cluster, 3), CancellationToken.None);
         await IngestWithFault(session.Grains, run, () => cluster.RestartRedisAsync(TimeSpan.FromSeconds(3)));
 
-        Assert.Equal(ExpectedCounts.Value, await ReferenceCounts(session.Grains, run));
+        Assert.Equal(ExpectedCounts.Value, await ClassCounts.Reference(session.Grains, run));
     }
 }

@@ -95,7 +95,7 @@ public sealed class LiveFaultTests(ITestOutputHelper output)
             var counts = m.ReferenceCounts();
             for (var c = 0; c < expected.Length; c++) expected[c] += counts[c];
         }
-        var actual = await ReferenceCounts(grains, config.Name);
+        var actual = await ClassCounts.Reference(grains, config.Name);
         Log(clock, $"reference counts {Counts(actual)}, expected {Counts(expected)}; {finished.Resumes} resumes");
         Assert.Equal(expected.Sum(), fleet.Monitors.Sum(m => m.Beats));
         Assert.Equal(expected, actual);
@@ -136,17 +136,6 @@ public sealed class LiveFaultTests(ITestOutputHelper output)
             $"{fleet.Monitors.Count(m => m.Beats > 0)} with beats scored");
     }
 
-    private static async Task<long[]> ReferenceCounts(IGrainFactory grains, string run)
-    {
-        var resilience = ClientResilience.Create();
-        var counts = new long[Aami.ClassCount];
-        foreach (var c in Aami.Classes)
-        {
-            var map = await resilience.ExecuteAsync(async _ => await grains.GetGrain<IClassMapGrain>(GrainKeys.ClassMap(run, $"reference/{c}")).Get());
-            counts[(int)c] = map.Count;
-        }
-        return counts;
-    }
 
     private static string Counts(long[] counts) =>
         string.Join(' ', Aami.Classes.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c}={counts[(int)c]}")));
