@@ -49,6 +49,7 @@ public sealed class LocalCluster(int redisPort = 6391, int portOffset = 0, strin
 
     public string Script(string arguments) => Run("bash", $"{_script} {arguments}", new Dictionary<string, string>
     {
+        ["ECG_SILO_DLL"] = TestData.BuiltSilo,
         ["ECG_REDIS"] = Redis,
         ["ECG_CLUSTER_DIR"] = _folder,
         ["ECG_CLUSTER_ID"] = ClusterId,

@@ -29,8 +29,8 @@ public sealed class SiloShutdownTests(ITestOutputHelper output)
     {
         var (siloPort, gatewayPort, httpPort) = (Ports.Free(), Ports.Free(), Ports.Free());
         var info = host == "silo"
-            ? new ProcessStartInfo("dotnet", [Built("silo/EcgOrleans.Silo", "EcgOrleans.Silo.dll")])
-            : new ProcessStartInfo("dotnet", [Built("client/EcgOrleans.Client", "ecg.dll"), "silo",
+            ? new ProcessStartInfo("dotnet", [TestData.BuiltSilo])
+            : new ProcessStartInfo("dotnet", [TestData.BuiltOutput("client/EcgOrleans.Client", "ecg.dll"), "silo",
                 "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString()]);
         info.Environment["Ecg__SiloPort"] = siloPort.ToString();
         info.Environment["Ecg__GatewayPort"] = gatewayPort.ToString();
@@ -58,13 +58,6 @@ public sealed class SiloShutdownTests(ITestOutputHelper output)
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
-    }
-
-    private static string Built(string project, string dll)
-    {
-        var path = Path.Combine(TestData.RepositoryRoot, project, "bin", "Release", "net10.0", "linux-x64", dll);
-        if (!File.Exists(path)) throw new InvalidOperationException($"{path} is missing: build the solution in Release first (tests/run does)");
-        return path;
     }
 
     /// <summary>Waits until the silo has started: its bundled models registered, what "ready" and /health/ready report.</summary>

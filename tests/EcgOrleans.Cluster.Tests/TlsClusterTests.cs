@@ -68,6 +68,7 @@ internal sealed class ScriptedCluster(string clusterId, int redisPort, int portO
     {
         var environment = new Dictionary<string, string>
         {
+            ["ECG_SILO_DLL"] = TestData.BuiltSilo,
             ["ECG_REDIS"] = $"127.0.0.1:{redisPort}",
             ["ECG_CLUSTER_DIR"] = _folder,
             ["ECG_CLUSTER_ID"] = clusterId,

@@ -34,6 +34,20 @@ public static class TestData
         return path;
     }
 
+    /// <summary>
+    /// A file of another project's Release build, as <c>tests/run</c> builds the solution before any test runs. Tests
+    /// that start a silo process use the built one rather than building it: a build while another test's silo
+    /// starts or runs replaces files under it.
+    /// </summary>
+    public static string BuiltOutput(string project, string file)
+    {
+        var path = Path.Combine(RepositoryRoot, project, "bin", "Release", "net10.0", "linux-x64", file);
+        if (!File.Exists(path)) throw new InvalidOperationException($"{path} is missing: build the solution in Release first (tests/run does)");
+        return path;
+    }
+
+    public static string BuiltSilo => BuiltOutput("silo/EcgOrleans.Silo", "EcgOrleans.Silo.dll");
+
     private static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
