@@ -14,6 +14,7 @@ namespace EcgOrleans.Cluster.Tests;
 /// The AAMI counts of the 48 records are the ground truth (<see cref="ExpectedCounts"/>).
 /// </summary>
 [Trait("Category", "Data")]
+[Collection(ClusterPortsCollection.Name)]
 public sealed class FaultTests
 {
     private static readonly Lazy<long[]> ExpectedCounts = new(() =>
