@@ -66,6 +66,7 @@ start_silo() {
   rm -f "$state/silo-$i.exit" "$state/silo-$i.pid"
   # The silo runs under a watcher shell that writes its exit status to silo-I.exit (what "term" reports).
   env ${tls_env[@]+"${tls_env[@]}"} MALLOC_ARENA_MAX=2 Ecg__Clustering=redis Ecg__Storage=redis Ecg__Redis="$redis" Ecg__ClusterId="$cluster_id" Ecg__ServiceId="$service_id" \
+  Logging__Console__TimestampFormat="HH:mm:ss.fff " Logging__LogLevel__Orleans.Runtime.Silo=Information Logging__LogLevel__Orleans.Runtime.SiloLifecycleSubject=Debug \
   Ecg__SiloPort=$((silo_base + i)) Ecg__GatewayPort=$((gateway_base + i - 1)) Urls="http://127.0.0.1:$((http_base + i - 1))" \
     nohup bash -c 'dotnet "$1" & echo $! >"$2.pid"; wait $!; echo $? >"$2.exit"' _ "$dll" "$state/silo-$i" >"$state/silo-$i.log" 2>&1 &
   for _ in $(seq 50); do [ -s "$state/silo-$i.pid" ] && break; sleep 0.1; done
@@ -125,7 +126,20 @@ case "${1:-}" in
     pid="$(cat "$file")"
     kill -TERM "$pid"
     for _ in $(seq "$(( ${ECG_TERM_SECONDS:-60} * 10 ))"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then echo "silo $i still runs ${ECG_TERM_SECONDS:-60} s after SIGTERM" >&2; exit 1; fi
+    if kill -0 "$pid" 2>/dev/null; then
+      # What it waits for: managed stacks (dotnet-stack, from the repository's tool manifest: `dotnet tool restore`)
+      # and native ones (gdb, when installed), beside its log; the busy managed threads also to stderr.
+      (cd "$root" && timeout 60 dotnet tool run dotnet-stack report -p "$pid") >"$state/silo-$i.stacks" 2>&1 || true
+      if command -v gdb >/dev/null; then timeout 60 gdb -p "$pid" -batch -ex "thread apply all bt" >"$state/silo-$i.native-stacks" 2>&1 || true; fi
+      {
+        echo "silo $i still runs ${ECG_TERM_SECONDS:-60} s after SIGTERM (threads in $state/silo-$i.stacks)"
+        echo "--- the end of its log:"; tail -n 12 "$state/silo-$i.log"
+        echo "--- its managed threads, idle pool threads left out:"
+        awk 'BEGIN {RS = ""} !/WorkerThreadStart|GateThreadStart|FileSystemWatcher|WaitForSocketEvents|WaitForConnectionsToClose/' \
+          "$state/silo-$i.stacks" | head -n 120
+      } >&2
+      exit 1
+    fi
     for _ in $(seq 50); do [ -s "$state/silo-$i.exit" ] && break; sleep 0.1; done
     rm -f "$file"
     echo "silo $i stopped (SIGTERM), exit status $(cat "$state/silo-$i.exit" 2>/dev/null || echo unknown)"
