@@ -1,5 +1,6 @@
 using EcgOrleans.Client;
 using EcgOrleans.Client.Output;
+using System.Runtime.InteropServices;
 using Spectre.Console;
 
 // Into a file or a pipe, Spectre would wrap every line at 80 columns, mid-sentence: a log line stays whole instead.
@@ -13,4 +14,11 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancellation.Cancel();
 };
+// SIGTERM (kill, a service manager, a container stop) asks for the same clean stop. Without this the Orleans client's
+// console lifetime takes the signal: it stops the connection while the command goes on retrying, and never exits.
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancellation.Cancel();
+});
 return await EcgApp.Create().RunAsync(args, cancellation.Token);
