@@ -5,6 +5,7 @@
 #
 #   bash bench/live.sh [COUNTS (100,1000,3000)] [SECONDS (60)] [MITDB_DIR for the replay (default: synthetic)]
 #
+# MAX_IN_FLIGHT=N: chunk deliveries the monitors keep going at once (default: ecg simulate's).
 # STORAGE=memory runs the silo on in-memory state (no state sizes then); the default is Redis, as a cluster runs.
 # Ports: gateway 32300, silo 32301, HTTP 32302, Redis 6396. Logs stay in $ECG_LIVE_DIR (default a new temporary folder).
 set -euo pipefail
@@ -47,7 +48,7 @@ for n in ${counts//,/ }; do
 
   echo "--- $n monitors, $seconds s; load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
   dotnet "$bench_dll" --gateway 127.0.0.1:32300 --http http://127.0.0.1:32302 --silo-pid $silo --monitors "$n" --seconds "$seconds" \
-    ${data:+--data "$data"} 2>"$out/bench-$n.err" | tee "$out/bench-$n.log"
+    ${data:+--data "$data"} ${MAX_IN_FLIGHT:+--max-in-flight "$MAX_IN_FLIGHT"} 2>"$out/bench-$n.err" | tee "$out/bench-$n.log"
   run="$(sed -n 's/^RESULT .* run=\([^ ]*\).*/\1/p' "$out/bench-$n.log")"
   if [ "$storage" = redis ]; then
     # Orleans' Redis storage keeps each grain's state as a hash; its 'data' field is the serialised state.

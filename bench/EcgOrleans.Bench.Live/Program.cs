@@ -11,7 +11,7 @@ using EcgOrleans.Signal.Sources;
 // then the replay pipeline (`ecg ingest` of a database) into the same silo, so that the two CPU costs per beat are
 // measured side by side. Usage:
 //   dotnet bench/EcgOrleans.Bench.Live/bin/Release/net10.0/linux-x64/EcgOrleans.Bench.Live.dll --gateway H:P --http URL
-//       --silo-pid PID --monitors N [--seconds 60] [--data MITDB_DIR] [--replay-records 24]
+//       --silo-pid PID --monitors N [--seconds 60] [--data MITDB_DIR] [--replay-records 24] [--max-in-flight N]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
@@ -34,7 +34,7 @@ var run = $"live-{options.Monitors}-{tag}";
 await session.Grains.GetGrain<IRunGrain>(run).Configure(new RunRequest("kachuee-window-ds1", "vanilla"));
 var patients = PatientPool.Synthetic(seed: 1, Math.Min(options.Monitors, PatientPool.DefaultPatients));
 var acknowledged = new ConcurrentQueue<ChunkAcknowledged>();
-var fleet = new MonitorFleet(session.Grains, run, new FleetOptions(options.Monitors, Speed: 1), patients, acknowledged.Enqueue);
+var fleet = new MonitorFleet(session.Grains, run, new FleetOptions(options.Monitors, Speed: 1, MaxInFlight: options.MaxInFlight), patients, acknowledged.Enqueue);
 var offered = Enumerable.Range(0, options.Monitors).Sum(i => patients.Assign(i).Patient.BeatsPerSecond);
 var probe = new MapProbe(http, run);
 using var stopProbe = new CancellationTokenSource();
@@ -94,7 +94,7 @@ async Task<SourceIngestion.Summary> Ingest(string name, IRecordSource source)
     return await SourceIngestion.IngestAsync(session.Grains, name, source, parallel: 4, chunkSeconds: 30, CancellationToken.None, showProgress: false);
 }
 
-internal sealed record Options(string Gateway, string Http, int SiloPid, int Monitors, double Seconds, string? Data, int ReplayRecords)
+internal sealed record Options(string Gateway, string Http, int SiloPid, int Monitors, double Seconds, string? Data, int ReplayRecords, int MaxInFlight)
 {
     public static Options Parse(string[] args)
     {
@@ -106,6 +106,7 @@ internal sealed record Options(string Gateway, string Http, int SiloPid, int Mon
         string Required(string name) => Value(name) ?? throw new ArgumentException($"{name} is required");
         return new Options(Required("--gateway"), Required("--http"), int.Parse(Required("--silo-pid"), CultureInfo.InvariantCulture),
             int.Parse(Required("--monitors"), CultureInfo.InvariantCulture), double.Parse(Value("--seconds") ?? "60", CultureInfo.InvariantCulture),
-            Value("--data"), int.Parse(Value("--replay-records") ?? "24", CultureInfo.InvariantCulture));
+            Value("--data"), int.Parse(Value("--replay-records") ?? "24", CultureInfo.InvariantCulture),
+            Value("--max-in-flight") is { } limit ? int.Parse(limit, CultureInfo.InvariantCulture) : FleetOptions.DefaultMaxInFlight);
     }
 }
