@@ -12,7 +12,8 @@
 # Silo I listens on silo port 11110+I, gateway 30000+I-1 and HTTP 8080+I-1 (bases settable below).
 # Settings: ECG_REDIS (default 127.0.0.1:6379), ECG_SILO_DLL (a built silo; default: build it in Release),
 # ECG_CLUSTER_DIR (pid and log folder; default deploy/.local-cluster), ECG_CLUSTER_ID and ECG_SERVICE_ID (ecg, ecg-orleans: the client's),
-# ECG_SILO_PORT_BASE (11110), ECG_GATEWAY_PORT_BASE (30000), ECG_HTTP_PORT_BASE (8080).
+# ECG_SILO_PORT_BASE (11110), ECG_GATEWAY_PORT_BASE (30000), ECG_HTTP_PORT_BASE (8080), ECG_TERM_SECONDS (60: how long
+# "term" waits for the silo to exit before it writes the silo's threads beside its log and fails).
 # ECG_TLS=1: mutual TLS between silos and for clients, with development certificates that deploy/dev-certs.sh
 # makes in ECG_TLS_DIR (default: the cluster folder's tls/); clients then need the printed --tls-* options.
 # Without it the silo and gateway ports listen on 127.0.0.1 only.

@@ -1,6 +1,6 @@
+using System.Runtime.InteropServices;
 using EcgOrleans.Client;
 using EcgOrleans.Client.Output;
-using System.Runtime.InteropServices;
 using Spectre.Console;
 
 // Into a file or a pipe, Spectre would wrap every line at 80 columns, mid-sentence: a log line stays whole instead.
