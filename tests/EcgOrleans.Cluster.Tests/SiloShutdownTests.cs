@@ -47,8 +47,7 @@ public sealed class SiloShutdownTests(ITestOutputHelper output)
             await WaitForReadyAsync(host, httpPort, log, process, TimeSpan.FromSeconds(120));
 
             var clock = Stopwatch.StartNew();
-            using (var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString()])) await kill!.WaitForExitAsync();
-            var exited = await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(StopBound)) is { IsCompletedSuccessfully: true } && process.HasExited;
+            var exited = await StopSignal.SendAndWaitAsync(process, signal, StopBound);
             output.WriteLine($"{host}, SIG{signal}: exited {exited} after {clock.Elapsed.TotalSeconds:0.0} s\n{log}");
 
             Assert.True(exited, $"{host} still runs {StopBound.TotalSeconds} s after SIG{signal}");

@@ -13,8 +13,7 @@ namespace EcgOrleans.Cluster.Tests;
 
 /// <summary>
 /// Tests that run clusters of several silo processes, one class at a time and alone: on a 2-core machine two such
-/// clusters at once (or one and a starting silo) measured contention, and a silo stopped with SIGTERM under that
-/// load once took more than 60 s to exit.
+/// clusters at once (or one and a starting silo) measure contention, not behaviour.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ClusterPortsCollection

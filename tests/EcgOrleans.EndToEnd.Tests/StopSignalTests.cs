@@ -41,8 +41,7 @@ public sealed class StopSignalTests(SiloFixture silo)
             await streaming.Task.WaitAsync(TimeSpan.FromMinutes(2));
             Assert.False(process.HasExited, $"eight records of an hour each, in chunks of 2 s, cannot be done yet:\n{log}");
 
-            using (var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString()])!) await kill.WaitForExitAsync();
-            var exited = await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(StopBound)) is { IsCompletedSuccessfully: true } && process.HasExited;
+            var exited = await StopSignal.SendAndWaitAsync(process, signal, StopBound);
 
             Assert.True(exited, $"ecg ingest still runs {StopBound.TotalSeconds} s after SIG{signal}:\n{log}");
             Assert.Equal(EcgApp.Interrupted, process.ExitCode);
